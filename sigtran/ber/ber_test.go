@@ -105,7 +105,7 @@ func TestParseOnlyTrailing(t *testing.T) {
 }
 
 func TestReader(t *testing.T) {
-	r := NewReader(unhex(t, "800101" + "9f3203aabbcc" + "a1030500ff"))
+	r := NewReader(unhex(t, "800101"+"9f3203aabbcc"+"a1030500ff"))
 	var tags []Tag
 	for r.More() {
 		tlv, err := r.Next()

@@ -104,8 +104,18 @@ func NewReader(b []byte) Reader { return Reader{b: b} }
 func (r *Reader) More() bool { return len(r.b) > 0 }
 
 // Next decodes and consumes the next element.
-func (r *Reader) Next() (TLV, error) {
-	t, err := parse(r.b, 0)
+func (r *Reader) Next() (t TLV, err error) {
+	// Fast path: a tag below 31 with a short definite length, which is
+	// almost every element of TCAP and CAP.
+	if b := r.b; len(b) >= 2 && b[0]&0x1f != 0x1f && b[1] < 0x80 {
+		if n := 2 + int(b[1]); n <= len(b) {
+			t.Tag = Tag{Class: Class(b[0] & 0xC0), Constructed: b[0]&0x20 != 0, Number: uint32(b[0] & 0x1f)}
+			t.Value, t.Len = b[2:n:n], n
+			r.b = b[n:]
+			return t, nil
+		}
+	}
+	t, err = parse(r.b, 0)
 	if err != nil {
 		r.b = nil // stop a caller that loops on More
 		return TLV{}, err

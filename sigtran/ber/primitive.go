@@ -118,3 +118,6 @@ func (o OID) String() string {
 	}
 	return string(s)
 }
+
+// MarshalText makes JSON show the dotted form.
+func (o OID) MarshalText() ([]byte, error) { return []byte(o.String()), nil }

@@ -2,9 +2,6 @@ package m3ua
 
 import (
 	"encoding/binary"
-
-	"github.com/wmnsk/go-m3ua/messages"
-	"github.com/wmnsk/go-m3ua/messages/params"
 )
 
 // Service indicators of the MTP3 routing label (Q.704 §14.2.1).
@@ -19,8 +16,21 @@ const (
 	NINational      uint8 = 2
 )
 
+// Parameter tags of DATA (RFC 4666 §3.2, §3.3.1).
+const (
+	tagNetworkAppearance = 0x0200
+	tagRoutingContext    = 0x0006
+	tagProtocolData      = 0x0210
+	tagCorrelationID     = 0x0013
+)
+
 // Data is a DATA message (RFC 4666 §3.3.1) with its Protocol Data
 // parameter unpacked: the MTP3 routing label and the user part payload.
+//
+// DATA is the one message on the hot path, so it is encoded and decoded
+// here without allocating; go-m3ua's codec, which allocates six to eight
+// times per message, serves every other message and checks this one in
+// the tests.
 type Data struct {
 	NetworkAppearance    uint32 `json:"networkAppearance,omitempty"`
 	HasNetworkAppearance bool   `json:"-"`
@@ -37,26 +47,41 @@ type Data struct {
 	HasCorrelationID     bool   `json:"-"`
 }
 
-// Append appends the DATA message to b.
+// Append appends the DATA message to b. Parameters go in the order of
+// RFC 4666 §3.3.1, each padded to four octets.
 func (d *Data) Append(b []byte) ([]byte, error) {
-	var na, rc, corr *params.Param
+	start := len(b)
+	b = append(b, 1, 0, 1, 1, 0, 0, 0, 0) // version 1, class transfer, type DATA
 	if d.HasNetworkAppearance {
-		na = params.NewNetworkAppearance(d.NetworkAppearance)
+		b = appendUint32Param(b, tagNetworkAppearance, d.NetworkAppearance)
 	}
 	if d.HasRoutingContext {
-		rc = params.NewRoutingContext(d.RoutingContext)
+		b = appendUint32Param(b, tagRoutingContext, d.RoutingContext)
+	}
+	n := 16 + len(d.Payload)
+	b = binary.BigEndian.AppendUint16(b, tagProtocolData)
+	b = binary.BigEndian.AppendUint16(b, uint16(n))
+	b = binary.BigEndian.AppendUint32(b, d.OPC)
+	b = binary.BigEndian.AppendUint32(b, d.DPC)
+	b = append(b, d.SI, d.NI, d.MP, d.SLS)
+	b = append(b, d.Payload...)
+	for ; n%4 != 0; n++ {
+		b = append(b, 0)
 	}
 	if d.HasCorrelationID {
-		corr = params.NewCorrelationID(d.CorrelationID)
+		b = appendUint32Param(b, tagCorrelationID, d.CorrelationID)
 	}
-	pd := params.NewProtocolData(d.OPC, d.DPC, d.SI, d.NI, d.MP, d.SLS, d.Payload)
-	m := messages.NewData(na, rc, pd, corr)
-	n := len(b)
-	b = append(b, make([]byte, m.MarshalLen())...)
-	if err := m.MarshalTo(b[n:]); err != nil {
-		return b[:n], &Error{Field: "DATA", Code: ErrCodeUnexpectedMessage, Err: err}
+	if len(d.Payload) > 0xffff-16 {
+		return b[:start], &Error{Field: "DATA.protocolData", Code: ErrCodeParameterFieldError, Err: errParamLength}
 	}
+	binary.BigEndian.PutUint32(b[start+4:], uint32(len(b)-start))
 	return b, nil
+}
+
+func appendUint32Param(b []byte, tag uint16, v uint32) []byte {
+	b = binary.BigEndian.AppendUint16(b, tag)
+	b = binary.BigEndian.AppendUint16(b, 8)
+	return binary.BigEndian.AppendUint32(b, v)
 }
 
 // DecodeData reads a DATA message. Payload aliases b.
@@ -65,50 +90,56 @@ func DecodeData(b []byte) (Data, error) {
 	if err := checkHeader(b); err != nil {
 		return d, err
 	}
-	if b[2] != messages.MsgClassTransfer || b[3] != messages.MsgTypePayloadData {
+	if b[2] != 1 || b[3] != 1 {
 		return d, &Error{Field: "header", Code: ErrCodeUnsupportedMessageType, Err: errNotData}
 	}
-	m, err := messages.ParseData(b)
-	if err != nil {
-		return d, &Error{Field: "DATA", Code: ErrCodeParameterFieldError, Err: err}
+	havePD := false
+	for p := b[HeaderLen:]; len(p) > 0; {
+		if len(p) < 4 {
+			return d, &Error{Field: "DATA", Code: ErrCodeParameterFieldError, Err: errShort}
+		}
+		tag, n := binary.BigEndian.Uint16(p), int(binary.BigEndian.Uint16(p[2:]))
+		if n < 4 || n > len(p) {
+			return d, &Error{Field: "DATA", Code: ErrCodeParameterFieldError, Err: errParamLength}
+		}
+		v := p[4:n]
+		switch tag {
+		case tagNetworkAppearance:
+			if len(v) != 4 {
+				return d, &Error{Field: "DATA.networkAppearance", Code: ErrCodeParameterFieldError, Err: errParamLength}
+			}
+			d.NetworkAppearance, d.HasNetworkAppearance = binary.BigEndian.Uint32(v), true
+		case tagRoutingContext:
+			// DATA carries exactly one routing context (§3.3.1).
+			if len(v) != 4 {
+				return d, &Error{Field: "DATA.routingContext", Code: ErrCodeInvalidRoutingContext, Err: errParamLength}
+			}
+			d.RoutingContext, d.HasRoutingContext = binary.BigEndian.Uint32(v), true
+		case tagProtocolData:
+			if len(v) < 12 {
+				return d, &Error{Field: "DATA.protocolData", Code: ErrCodeParameterFieldError, Err: errShort}
+			}
+			d.OPC, d.DPC = binary.BigEndian.Uint32(v), binary.BigEndian.Uint32(v[4:])
+			d.SI, d.NI, d.MP, d.SLS = v[8], v[9], v[10], v[11]
+			d.Payload = v[12:]
+			havePD = true
+		case tagCorrelationID:
+			if len(v) != 4 {
+				return d, &Error{Field: "DATA.correlationId", Code: ErrCodeParameterFieldError, Err: errParamLength}
+			}
+			d.CorrelationID, d.HasCorrelationID = binary.BigEndian.Uint32(v), true
+		default:
+			return d, &Error{Field: "DATA", Code: ErrCodeUnexpectedParameter, Err: errUnexpectedParam}
+		}
+		if pad := (4 - n%4) % 4; n+pad <= len(p) {
+			n += pad
+		} else {
+			n = len(p) // a missing final padding is tolerated
+		}
+		p = p[n:]
 	}
-	if m.ProtocolData == nil {
+	if !havePD {
 		return d, &Error{Field: "DATA.protocolData", Code: ErrCodeMissingParameter, Err: errMissing}
 	}
-	p, err := m.ProtocolData.ProtocolData()
-	if err != nil {
-		return d, &Error{Field: "DATA.protocolData", Code: ErrCodeParameterFieldError, Err: err}
-	}
-	d.OPC, d.DPC, d.SI, d.NI, d.MP, d.SLS, d.Payload = p.OriginatingPointCode, p.DestinationPointCode,
-		p.ServiceIndicator, p.NetworkIndicator, p.MessagePriority, p.SignalingLinkSelection, p.Data
-	// The values are read here rather than through go-m3ua's accessors:
-	// RoutingContext() indexes an empty list and panics on a parameter
-	// with no value.
-	if m.NetworkAppearance != nil {
-		if d.NetworkAppearance, err = uint32Param(m.NetworkAppearance); err != nil {
-			return d, &Error{Field: "DATA.networkAppearance", Code: ErrCodeParameterFieldError, Err: err}
-		}
-		d.HasNetworkAppearance = true
-	}
-	if m.RoutingContext != nil {
-		// DATA carries exactly one routing context (RFC 4666 §3.3.1).
-		if d.RoutingContext, err = uint32Param(m.RoutingContext); err != nil {
-			return d, &Error{Field: "DATA.routingContext", Code: ErrCodeInvalidRoutingContext, Err: err}
-		}
-		d.HasRoutingContext = true
-	}
-	if m.CorrelationID != nil {
-		if d.CorrelationID, err = uint32Param(m.CorrelationID); err != nil {
-			return d, &Error{Field: "DATA.correlationId", Code: ErrCodeParameterFieldError, Err: err}
-		}
-		d.HasCorrelationID = true
-	}
 	return d, nil
-}
-
-func uint32Param(p *params.Param) (uint32, error) {
-	if len(p.Data) != 4 {
-		return 0, errParamLength
-	}
-	return binary.BigEndian.Uint32(p.Data), nil
 }

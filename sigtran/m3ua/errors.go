@@ -73,11 +73,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 var (
-	errShort       = errors.New("shorter than the common header")
-	errLength      = errors.New("length field does not match the message")
-	errVersion     = errors.New("version is not 1")
-	errNotData     = errors.New("not a DATA message")
-	errMissing     = errors.New("mandatory parameter missing")
-	errParamLength = errors.New("parameter value not 4 octets")
-	errTooLong     = errors.New("message longer than the configured maximum")
+	errShort           = errors.New("shorter than the common header")
+	errLength          = errors.New("length field does not match the message")
+	errVersion         = errors.New("version is not 1")
+	errNotData         = errors.New("not a DATA message")
+	errMissing         = errors.New("mandatory parameter missing")
+	errUnexpectedParam = errors.New("parameter not allowed in DATA")
+	errParamLength     = errors.New("parameter value not 4 octets (or a multiple of 4 for a list)")
 )

@@ -1,15 +1,14 @@
 package m3ua
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/wmnsk/go-m3ua/messages"
+	"github.com/wmnsk/go-m3ua/messages/params"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -97,29 +96,6 @@ func TestDecodeManagement(t *testing.T) {
 	}
 }
 
-func TestReadMessage(t *testing.T) {
-	stream := append(unhex(t, dataHex), unhex(t, "01 00 03 01 00 00 00 08")...)
-	r := bytes.NewReader(stream)
-	var buf []byte
-	first, err := ReadMessage(r, buf)
-	if err != nil || len(first) != 44 {
-		t.Fatalf("first: %d octets, %v", len(first), err)
-	}
-	second, err := ReadMessage(r, first)
-	if err != nil || len(second) != 8 || second[3] != 1 {
-		t.Fatalf("second: %x, %v", second, err)
-	}
-	if _, err := ReadMessage(r, second); err != io.EOF {
-		t.Fatalf("at end: %v, want EOF", err)
-	}
-	if _, err := ReadMessage(bytes.NewReader(unhex(t, "01 00 03 01 00 00 00 10 00")), nil); err != io.ErrUnexpectedEOF {
-		t.Fatalf("cut message: %v", err)
-	}
-	if _, err := ReadMessage(bytes.NewReader(unhex(t, "01 00 03 01 7f 00 00 00")), nil); err == nil {
-		t.Fatal("2 GB length accepted")
-	}
-}
-
 func FuzzDecode(f *testing.F) {
 	f.Add(unhex(f, dataHex))
 	f.Add(unhex(f, "01 00 03 01 00 00 00 08"))
@@ -143,6 +119,53 @@ func BenchmarkDecodeData(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := DecodeData(raw); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDataAgreesWithGoM3UA checks the DATA codec against go-m3ua's, an
+// independent implementation, both ways.
+func TestDataAgreesWithGoM3UA(t *testing.T) {
+	for _, d := range []Data{
+		{OPC: 1, DPC: 2, SI: SISCCP, NI: NINational, SLS: 5, Payload: []byte{1, 2, 3}},
+		{HasNetworkAppearance: true, NetworkAppearance: 9, HasRoutingContext: true, RoutingContext: 7, OPC: 16383, DPC: 1, SI: SISCCP, MP: 1, SLS: 15, Payload: make([]byte, 181)},
+		{HasRoutingContext: true, RoutingContext: 1, HasCorrelationID: true, CorrelationID: 42, OPC: 3, DPC: 4, SI: SISCCP, Payload: make([]byte, 4)},
+	} {
+		ours, err := d.Append(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var na, rc, corr *params.Param
+		if d.HasNetworkAppearance {
+			na = params.NewNetworkAppearance(d.NetworkAppearance)
+		}
+		if d.HasRoutingContext {
+			rc = params.NewRoutingContext(d.RoutingContext)
+		}
+		if d.HasCorrelationID {
+			corr = params.NewCorrelationID(d.CorrelationID)
+		}
+		theirs, err := messages.NewData(na, rc, params.NewProtocolData(d.OPC, d.DPC, d.SI, d.NI, d.MP, d.SLS, d.Payload), corr).MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hex.EncodeToString(ours) != hex.EncodeToString(theirs) {
+			t.Fatalf("encodings differ\n ours    %x\n go-m3ua %x", ours, theirs)
+		}
+		parsed, err := messages.ParseData(ours)
+		if err != nil {
+			t.Fatalf("go-m3ua cannot parse ours: %v", err)
+		}
+		pd, _ := parsed.ProtocolData.ProtocolData()
+		if pd.OriginatingPointCode != d.OPC || pd.SignalingLinkSelection != d.SLS || len(pd.Data) != len(d.Payload) {
+			t.Fatalf("go-m3ua reads %+v", pd)
+		}
+		back, err := DecodeData(theirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, d) {
+			t.Fatalf("DecodeData(go-m3ua's) = %+v, want %+v", back, d)
 		}
 	}
 }

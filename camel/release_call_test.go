@@ -1,0 +1,25 @@
+package camel
+
+import "testing"
+
+func TestReleaseCallArg(t *testing.T) {
+	runArgCases(t, []argCase{
+		{"normal clearing, user", Phase2, &ReleaseCallArg{Cause: Cause{Location: LocationUser, Value: CauseNormalClearing}},
+			"04 02 80 90"},
+		{"prepaid out of credit, public local, phase 4", Phase4, &ReleaseCallArg{Cause: Cause{Location: LocationPublicLocal, Value: CauseCallRejected}},
+			"04 02 82 95"},
+		{"with extension", Phase4, &ReleaseCallArg{
+			Cause:      Cause{Location: LocationPublicLocal, Value: CauseNormalUnspecified},
+			Extensions: Extensions{{Type: 7, Value: []byte{0x05, 0x00}}}},
+			"a2 0f 80 02 82 9f a1 09 30 07 02 01 07 a1 02 05 00"},
+	})
+}
+
+func TestReleaseCallArgErrors(t *testing.T) {
+	runDecodeErrCases(t, []decodeErrCase{
+		{"cause too short", OpReleaseCall, Phase2, "04 01 80", "ReleaseCallArg.allCallSegments"},
+		{"truncated", OpReleaseCall, Phase2, "04 05 80", "ReleaseCallArg"},
+		{"wrong tag", OpReleaseCall, Phase2, "30 02 80 90", "ReleaseCallArg"},
+		{"extension form without cause", OpReleaseCall, Phase4, "a2 00", "ReleaseCallArg.allCallSegmentsWithExtension.allCallSegments"},
+	})
+}

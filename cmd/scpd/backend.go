@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
+	"github.com/scpd/scpd/cmd/scpd/internal/config"
+	"github.com/scpd/scpd/servicelogic/prepaid"
+	"github.com/scpd/scpd/store"
+)
+
+// open returns the backend for a command: the store file with --db, else the
+// daemon's admin API found through the config.
+func (a *app) open() (adminapi.Backend, error) {
+	if a.backend != nil {
+		return a.backend, nil
+	}
+	if a.dbPath != "" {
+		if a.adminURL != "" {
+			return nil, usagef("--db and --admin exclude each other: --db works on a stopped daemon's file, --admin talks to a running one")
+		}
+		if _, err := os.Stat(a.dbPath); err != nil {
+			return nil, fmt.Errorf("--db %s: %w", a.dbPath, err)
+		}
+		quiet := slog.New(slog.DiscardHandler)
+		st, err := store.Open(a.dbPath, store.Options{LockTimeout: 300 * time.Millisecond, Logger: quiet})
+		if errors.Is(err, store.ErrLocked) {
+			return nil, fmt.Errorf("%s is locked by a running scpd serve: drop --db to go through its admin API, or stop the daemon", a.dbPath)
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.closeFn = st.Close
+		a.backend = adminapi.NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)
+		return a.backend, nil
+	}
+	cfg, err := config.Load(a.configPath)
+	if err != nil {
+		return nil, err
+	}
+	addr := a.adminURL
+	if addr == "" {
+		addr = cfg.AdminURL()
+	}
+	token := cfg.Admin.Token
+	if a.tokenFile != "" || token == "" {
+		path := a.tokenFile
+		if path == "" {
+			path = cfg.TokenPath()
+		}
+		token, err = adminapi.ReadToken(path)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("no admin token at %s: start scpd serve with the same --config (it writes the token), pass --token-file, or use --db on a stopped daemon's file", path)
+			}
+			return nil, err
+		}
+	}
+	c, err := adminapi.NewClient(addr, token)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	a.backend = c
+	return c, nil
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/scpd/scpd/cmd/scpd/internal/config"
+)
+
+func (a *app) configCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Show the embedded default configuration, or check a configuration file"}
+	def := &cobra.Command{
+		Use: "default", Short: "Print the embedded default configuration", Args: args(),
+		RunE: func(c *cobra.Command, argv []string) error {
+			_, err := a.out.Write(config.Default())
+			return err
+		},
+	}
+	check := &cobra.Command{
+		Use: "check", Short: "Load --config (or the default), report the first error, print the effective configuration (token hidden)", Args: args(),
+		Example: "scpd config check --config /etc/scpd/scpd.yaml",
+		RunE: func(c *cobra.Command, argv []string) error {
+			cfg, err := config.Load(a.configPath)
+			if err != nil {
+				return err
+			}
+			if cfg.Admin.Token != "" {
+				cfg.Admin.Token = "(hidden)"
+			}
+			fmt.Fprintf(a.out, "# %s: OK\n", cfg.Source())
+			enc := yaml.NewEncoder(a.out)
+			enc.SetIndent(2)
+			if err := enc.Encode(cfg); err != nil {
+				return err
+			}
+			return enc.Close()
+		},
+	}
+	cmd.AddCommand(def, check)
+	return cmd
+}

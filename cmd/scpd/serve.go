@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
+	"github.com/scpd/scpd/cmd/scpd/internal/config"
+	"github.com/scpd/scpd/servicelogic/prepaid"
+	"github.com/scpd/scpd/store"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the daemon (store, sweeper, admin API; SIGINT/SIGTERM stop it gracefully)",
+		Long: `serve runs scpd with --config FILE, or with the embedded default configuration:
+admin API on 127.0.0.1:7080, data in ./scpd-data (created mode 0700), the admin
+token generated into ./scpd-data/admin.token (mode 0600), and a demo data set
+seeded into an empty database. See config.example.yaml.`,
+		Args: args(),
+		RunE: func(c *cobra.Command, argv []string) error {
+			if a.dbPath != "" || a.adminURL != "" {
+				return usagef("serve takes --config only (--db and --admin are for the operator commands)")
+			}
+			cfg, err := config.Load(a.configPath)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, cfg, newLogger(cfg, a.errOut))
+		},
+	}
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Log.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// component is a part of the daemon that runs until its context ends.
+type component struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// serve starts the daemon's components under ctx and stops them all, in
+// order, when ctx ends (SIGINT/SIGTERM) or one of them fails.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	// Data directory: private to the daemon.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	if fi, err := os.Stat(cfg.DataDir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("data dir is accessible by others; chmod 700 it", "dir", cfg.DataDir, "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+	}
+
+	// Store: the durable state. Closed last.
+	st, err := store.Open(cfg.StorePath(), store.Options{
+		LockTimeout:   cfg.Store.LockTimeout.D(),
+		MaxBatchSize:  cfg.Store.MaxBatchSize,
+		MaxBatchDelay: cfg.Store.MaxBatchDelay.D(),
+		Logger:        log,
+	})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// Prepaid service logic: the four interfaces the VPN logic will call.
+	logic := prepaid.New(st, prepaid.Options{Log: log})
+
+	// Calls in progress are never swept. Until the call service logic runs in
+	// this process there are none; it will provide its sessions' IsLive here.
+	isLive := func(callID string) bool { return false }
+	sweeper := logic.Sweeper(isLive, cfg.Sweeper.Interval.D(), cfg.Sweeper.Retention.D())
+	local := adminapi.NewLocal(st, logic, sweeper)
+
+	if cfg.Demo.Seed {
+		seeded, err := seedDemo(ctx, local)
+		if err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+		if seeded {
+			log.Info("seeded the demo data set into the empty database (demo.seed: false turns this off)")
+		}
+	}
+
+	// Admin API, on loopback TCP and/or a unix socket.
+	token := cfg.Admin.Token
+	if token == "" {
+		if token, err = adminapi.EnsureToken(cfg.TokenPath()); err != nil {
+			return err
+		}
+	}
+	handler := adminapi.NewHandler(local, token, log)
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	if cfg.Admin.Listen != "" {
+		l, err := net.Listen("tcp", cfg.Admin.Listen)
+		if err != nil {
+			return fmt.Errorf("admin listen: %w", err)
+		}
+		listeners = append(listeners, l)
+	}
+	if sock := cfg.SocketPath(); sock != "" {
+		l, err := listenUnix(sock)
+		if err != nil {
+			return fmt.Errorf("admin socket: %w", err)
+		}
+		listeners = append(listeners, l)
+	}
+
+	components := []component{
+		{"sweeper", sweeper.Run},
+	}
+	for _, l := range listeners {
+		components = append(components, component{"admin api " + l.Addr().String(), httpServer(l, handler, log)})
+	}
+	// The SIGTRAN stack and the call service logic go here as more
+	// components, sharing ctx: they start after the store and stop before it.
+
+	log.Info("scpd ready", "config", cfg.Source(), "store", cfg.StorePath(), "admin", cfg.AdminURL(), "token_file", cfg.TokenPath())
+	err = runComponents(ctx, components, log)
+	log.Info("scpd stopped")
+	return err
+}
+
+// runComponents runs every component until ctx ends or one fails, then
+// cancels the rest and waits for all of them.
+func runComponents(ctx context.Context, cs []component, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := c.run(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("component failed, stopping", "component", c.name, "err", err)
+				once.Do(func() { first = fmt.Errorf("%s: %w", c.name, err) })
+			}
+			cancel()
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+func httpServer(l net.Listener, h http.Handler, log *slog.Logger) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(l) }()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+		}
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shut); err != nil {
+			srv.Close()
+		}
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+// listenUnix listens on a socket only its owner may use, replacing a stale
+// socket file left by a daemon that died.
+func listenUnix(path string) (net.Listener, error) {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&fs.ModeSocket == 0 {
+			return nil, fmt.Errorf("%s exists and is not a socket", path)
+		}
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("%s is in use by a running scpd", path)
+		}
+		os.Remove(path)
+	}
+	old := syscall.Umask(0o177)
+	l, err := net.Listen("unix", path)
+	syscall.Umask(old)
+	if err != nil {
+		return nil, err
+	}
+	return l, os.Chmod(path, 0o600)
+}

@@ -1,0 +1,49 @@
+package prepaid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scpd/scpd/store"
+)
+
+// MarkAnswered records the answer time on the call's reservation (the first
+// one recorded wins), so the sweeper can charge answered time after a crash.
+func (l *Logic) MarkAnswered(ctx context.Context, callID string, seq uint32, at time.Time) error {
+	if err := validCallID(callID); err != nil {
+		return fmt.Errorf("prepaid: mark answered: %w", err)
+	}
+	err := l.run(ctx, func(tx *store.Tx) (error, error) {
+		r, refusal, err := openReservation(tx, callID)
+		if refusal != nil || err != nil {
+			return refusal, err
+		}
+		if _, ok := r.FindOp(store.OpAnswer, seq); ok {
+			return nil, nil
+		}
+		if r.State != store.ReservationOpen {
+			return &CallError{CallID: callID, Err: store.ErrClosed}, nil
+		}
+		if r.AnsweredAt.IsZero() {
+			r.AnsweredAt = at
+		}
+		r.Ops = append(r.Ops, store.Op{Kind: store.OpAnswer, Seq: seq})
+		return nil, tx.PutReservation(&r)
+	})
+	if err != nil {
+		return wrapCall("mark answered", callID, err)
+	}
+	return nil
+}
+
+// openReservation loads the call's reservation for DeductFee, ReturnFee and
+// MarkAnswered; a call id it does not know is a refusal naming it.
+func openReservation(tx *store.Tx, callID string) (r store.Reservation, refusal, err error) {
+	r, err = tx.Reservation(callID)
+	if errors.Is(err, store.ErrNotFound) {
+		return r, &CallError{CallID: callID, Err: ErrUnknownCall}, nil
+	}
+	return r, nil, err
+}

@@ -1,0 +1,132 @@
+package prepaid
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/scpd/scpd/store"
+)
+
+// BenchmarkPairs measures durable reserve+settle pairs: one call's ApplyFee,
+// DeductFee and ReturnFee (with its CDR), 64 concurrent callers, on distinct
+// accounts and on one shared account. ns/op is per pair. Batch settings can be
+// overridden with SCPD_BENCH_BATCH_SIZE and SCPD_BENCH_BATCH_DELAY to tune;
+// SCPD_BENCH_STATS=1 prints bbolt's page-write counters.
+func BenchmarkPairs(b *testing.B) {
+	for _, shared := range []bool{false, true} {
+		name := "distinct"
+		if shared {
+			name = "shared"
+		}
+		b.Run(name+"/callers=64", func(b *testing.B) { benchPairs(b, 64, shared) })
+	}
+}
+
+func benchOptions(b *testing.B) store.Options {
+	opts := store.Options{Logger: quiet}
+	if v := os.Getenv("SCPD_BENCH_BATCH_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.MaxBatchSize = n
+	}
+	if v := os.Getenv("SCPD_BENCH_BATCH_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.MaxBatchDelay = d
+	}
+	return opts
+}
+
+func benchPairs(b *testing.B, callers int, shared bool) {
+	st := openStore(b, benchOptions(b))
+	l := New(st, Options{Log: quiet})
+	acct := func(w int) string {
+		if shared {
+			return "SHARED"
+		}
+		return fmt.Sprintf("A%03d", w)
+	}
+	for w := 0; w < callers; w++ {
+		if w == 0 || !shared {
+			addAccount(b, st, store.Account{ID: acct(w), Opening: 1 << 50})
+		}
+	}
+	ctx := context.Background()
+	ops := make([]time.Duration, 3*b.N)
+	pairs := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(time.Hour)
+	b.ResetTimer()
+	start := time.Now()
+	for w := 0; w < callers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				id := fmt.Sprintf("bench-%012d", i) // grows with time, like a real call id should
+				t0 := time.Now()
+				g, err := l.ApplyFee(ctx, ApplyRequest{CallID: id, Seq: 1, AccountID: acct(w), Amount: 60, Deadline: deadline,
+					Tariff: perSecond, Seconds: 60, Service: "prepaid", Calling: "31612345001", Called: "31612345002"})
+				t1 := time.Now()
+				if err != nil || g.Granted != 60 {
+					b.Errorf("apply: %+v %v", g, err)
+					return
+				}
+				if _, err := l.DeductFee(ctx, DeductRequest{CallID: id, Seq: 2, Amount: 30}); err != nil {
+					b.Error(err)
+					return
+				}
+				t2 := time.Now()
+				if _, err := l.ReturnFee(ctx, ReturnRequest{CallID: id, Seq: 3, CDR: &store.CDR{Service: "prepaid", Calling: "31612345001",
+					Called: "31612345002", CallClass: "on-net", Start: t0, Answer: t1, End: t2, Duration: 30, Outcome: "normal"}}); err != nil {
+					b.Error(err)
+					return
+				}
+				t3 := time.Now()
+				ops[3*i], ops[3*i+1], ops[3*i+2] = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2)
+				pairs[i] = t3.Sub(t0)
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pairs/s")
+	calls, commits := st.BatchStats()
+	b.ReportMetric(float64(calls)/float64(max(commits, 1)), "ops/commit")
+	b.ReportMetric(p99(ops).Seconds()*1000, "p99-op-ms")
+	b.ReportMetric(p99(pairs).Seconds()*1000, "p99-pair-ms")
+	if os.Getenv("SCPD_BENCH_STATS") != "" && b.N > 1 {
+		ts := st.Stats().TxStats
+		fmt.Fprintf(os.Stderr, "pages written %d in %v (%.1f/commit), spill %v, commits %d\n", ts.GetWrite(), ts.GetWriteTime(), float64(ts.GetWrite())/float64(commits), ts.GetSpillTime(), commits)
+	}
+	rep := mustAudit(b, st)
+	if rep.Totals.Frozen != 0 || rep.Totals.Charged != int64(30*b.N) {
+		b.Fatalf("after the benchmark: %+v", rep.Totals)
+	}
+}
+
+func p99(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[(len(s)*99)/100]
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this build writes. Version 0 is a file without
+// the meta bucket (new or created before versioning).
+const SchemaVersion = 1
+
+// bucketID indexes allBuckets; Tx caches the handles.
+type bucketID int
+
+const (
+	bMeta bucketID = iota
+	bSubscribers
+	bIMSI
+	bShortNum
+	bGroups
+	bAccounts
+	bTariffs
+	bReservations
+	bOpen
+	bLedger
+	bCDRs
+	bRefs
+)
+
+var allBuckets = [...][]byte{
+	bMeta:         []byte("meta"),
+	bSubscribers:  []byte("subscribers"),
+	bIMSI:         []byte("imsi"),
+	bShortNum:     []byte("shortnum"),
+	bGroups:       []byte("groups"),
+	bAccounts:     []byte("accounts"),
+	bTariffs:      []byte("tariffs"),
+	bReservations: []byte("reservations"),
+	bOpen:         []byte("open"),
+	bLedger:       []byte("ledger"),
+	bCDRs:         []byte("cdrs"),
+	bRefs:         []byte("refs"),
+}
+
+var kSchema = []byte("schema")
+
+// migrations[v] upgrades a file from version v to v+1. Add new steps at the
+// end and bump SchemaVersion; a step must be safe on any file of version v.
+var migrations = []func(tx *bolt.Tx) error{
+	0: func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	},
+}
+
+// checkSchema returns the file's version, refusing one newer than this build.
+func checkSchema(tx *bolt.Tx) (uint32, error) {
+	meta := tx.Bucket(allBuckets[bMeta])
+	if meta == nil {
+		return 0, nil
+	}
+	raw := meta.Get(kSchema)
+	if raw == nil {
+		return 0, nil
+	}
+	if len(raw) != 4 {
+		return 0, fmt.Errorf("meta %q: %w: %d bytes", kSchema, ErrCorruptRecord, len(raw))
+	}
+	v := binary.BigEndian.Uint32(raw)
+	if v > SchemaVersion {
+		return v, fmt.Errorf("%w: file has schema version %d, this scpd knows up to %d; upgrade scpd", ErrSchemaTooNew, v, SchemaVersion)
+	}
+	return v, nil
+}
+
+func migrate(tx *bolt.Tx, log *slog.Logger) error {
+	v, err := checkSchema(tx)
+	if err != nil {
+		return err
+	}
+	if v == SchemaVersion {
+		return nil
+	}
+	if len(migrations) != SchemaVersion {
+		panic("store: migrations table does not match SchemaVersion")
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+		}
+		log.Info("store schema migrated", "from", v, "to", v+1)
+	}
+	return tx.Bucket(allBuckets[bMeta]).Put(kSchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
+}
+
+// Schema returns the schema version of the open file.
+func (s *Store) Schema() (uint32, error) {
+	var v uint32
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		v, err = checkSchema(tx)
+		return err
+	})
+	return v, err
+}

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Options tune how the file is opened and how writes are grouped.
+type Options struct {
+	// LockTimeout bounds the wait for bbolt's exclusive file lock; another
+	// process holding it gives ErrLocked. Default 1s.
+	LockTimeout time.Duration
+	// MaxBatchSize and MaxBatchDelay tune db.Batch: concurrent operations are
+	// committed together, up to MaxBatchSize of them, waiting at most
+	// MaxBatchDelay for the batch to fill. Defaults 64 and 1ms (see BENCHMARKS.md).
+	MaxBatchSize  int
+	MaxBatchDelay time.Duration
+	// ReadOnly opens the file with a shared lock (backup, audit of a copy).
+	ReadOnly bool
+	Logger   *slog.Logger
+}
+
+// Defaults, chosen by the benchmarks in servicelogic/prepaid.
+const (
+	DefaultLockTimeout   = time.Second
+	DefaultMaxBatchSize  = 64
+	DefaultMaxBatchDelay = time.Millisecond
+)
+
+// Store is an open scpd database. It is safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+	log  *slog.Logger
+
+	batched    atomic.Uint64 // calls to Batch that committed
+	commits    atomic.Uint64 // write transactions that carried them
+	lastCommit atomic.Uint64 // id of the last counted commit
+}
+
+// Open opens (creating if needed, mode 0600) the database at path, initialises
+// or migrates its schema, and refuses a schema newer than this build knows.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
+	}
+	if opts.MaxBatchSize <= 0 {
+		opts.MaxBatchSize = DefaultMaxBatchSize
+	}
+	if opts.MaxBatchDelay <= 0 {
+		opts.MaxBatchDelay = DefaultMaxBatchDelay
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: opts.LockTimeout,
+		// The freelist is rebuilt by a scan at open instead of being written at
+		// every commit: fewer pages per commit. Data is still fsynced.
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+		// A large initial map avoids remapping (which blocks readers) as the file grows.
+		InitialMmapSize: 1 << 30,
+		ReadOnly:        opts.ReadOnly,
+	})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.MaxBatchSize = opts.MaxBatchSize
+	db.MaxBatchDelay = opts.MaxBatchDelay
+	s := &Store{db: db, path: path, log: opts.Logger}
+	if opts.ReadOnly {
+		err = db.View(func(tx *bolt.Tx) error { _, err := checkSchema(tx); return err })
+	} else {
+		err = db.Update(func(tx *bolt.Tx) error { return migrate(tx, s.log) })
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file, releasing its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Tx is a bbolt transaction with scpd's typed accessors.
+type Tx struct {
+	tx      *bolt.Tx
+	buckets [len(allBuckets)]*bolt.Bucket // looked up once per Tx
+}
+
+// View runs fn in a read-only transaction: a consistent snapshot.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Update runs fn in its own durable read-write transaction.
+func (s *Store) Update(fn func(*Tx) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Batch runs fn in a durable read-write transaction that may be shared with
+// other concurrent callers (db.Batch). fn may run more than once, so it must
+// only report its results through variables it resets at its start, and must
+// return nil for a business refusal: an error rolls back the whole batch, which
+// bbolt then replays one call at a time. Once queued the work is not
+// abandoned, so ctx is only checked before.
+func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		id := uint64(tx.ID())
+		tx.OnCommit(func() {
+			if s.lastCommit.Swap(id) != id {
+				s.commits.Add(1)
+			}
+		})
+		return fn(&Tx{tx: tx})
+	})
+	if err == nil {
+		s.batched.Add(1)
+	}
+	return err
+}
+
+// BatchStats reports how many Batch calls committed and in how many write
+// transactions: their ratio is the mean batch size.
+func (s *Store) BatchStats() (calls, commits uint64) { return s.batched.Load(), s.commits.Load() }
+
+func (t *Tx) bucket(b bucketID) *bolt.Bucket {
+	if t.buckets[b] == nil {
+		t.buckets[b] = t.tx.Bucket(allBuckets[b])
+	}
+	return t.buckets[b]
+}
+
+// Stats returns bbolt's counters (commits, pages written, time spent
+// writing), for metrics and tuning.
+func (s *Store) Stats() bolt.Stats { return s.db.Stats() }

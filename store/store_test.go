@@ -1,0 +1,310 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	quiet = slog.New(slog.DiscardHandler)
+	t0    = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "scpd.db")
+	st, err := Open(path, Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, path
+}
+
+func TestSchema(t *testing.T) {
+	t.Run("empty file is initialised", func(t *testing.T) {
+		st, _ := openTemp(t)
+		if v, err := st.Schema(); err != nil || v != SchemaVersion {
+			t.Fatalf("schema %d %v", v, err)
+		}
+	})
+	t.Run("v0 file without meta is migrated and keeps its data", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "old.db")
+		db, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket(allBuckets[bTariffs])
+			if err != nil {
+				return err
+			}
+			tr := Tariff{Class: "on-net", PricePerMinute: 5, Initial: 1, Subsequent: 1}
+			return b.Put([]byte("on-net"), encodeTariff(&tr))
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := Open(path, Options{Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if v, _ := st.Schema(); v != SchemaVersion {
+			t.Fatalf("schema %d after migration", v)
+		}
+		err = st.View(func(tx *Tx) error {
+			tr, err := tx.Tariff("on-net")
+			if err == nil && tr.PricePerMinute != 5 {
+				t.Errorf("tariff lost: %+v", tr)
+			}
+			_, err2 := tx.Accounts()
+			return errors.Join(err, err2)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("newer version is refused", func(t *testing.T) {
+		st, path := openTemp(t)
+		err := st.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(allBuckets[bMeta]).Put(kSchema, binary.BigEndian.AppendUint32(nil, SchemaVersion+5))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		_, err = Open(path, Options{Logger: quiet})
+		if !errors.Is(err, ErrSchemaTooNew) || !strings.Contains(err.Error(), "schema version 6") || !strings.Contains(err.Error(), "upgrade scpd") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("locked file gives a clear error quickly", func(t *testing.T) {
+		_, path := openTemp(t)
+		start := time.Now()
+		_, err := Open(path, Options{LockTimeout: 100 * time.Millisecond, Logger: quiet})
+		if !errors.Is(err, ErrLocked) || time.Since(start) > 2*time.Second {
+			t.Fatalf("got %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+func TestRecordsRoundTrip(t *testing.T) {
+	tr := Tariff{Class: "off-net", PricePerMinute: 30, Initial: 60, Subsequent: 60, SetupCharge: 5}
+	sub := Subscriber{MSISDN: "31612345001", IMSI: "204040000000001", Name: "Alice", VPN: true, Prepaid: true, GroupID: "ACME", ShortNumber: "1001", AccountID: "A-1"}
+	grp := Group{ID: "ACME", Name: "ACME Corp", Tariffs: map[string]Tariff{"off-net": tr}}
+	acc := Account{ID: "A-1", Currency: "EUR", Status: StatusBlocked, Available: 1, Frozen: 2, Charged: 3, Opening: 4, Recharged: 2, MinThreshold: 9, ValidUntil: t0, Created: t0, Updated: t0.Add(time.Second)}
+	res := Reservation{CallID: "c", AccountID: "A-1", State: ReservationRecovered, Frozen: 1, Charged: 2, Granted: 3, Seconds: 4, Tariff: tr,
+		Service: "vpn", Calling: "1", Called: "2", Deadline: t0, AnsweredAt: t0, Created: t0, Closed: t0,
+		Ops: []Op{{Kind: OpApply, Seq: 7, Amount: -1, Seconds: 2, Balance: 3, Reason: "no-balance"}}}
+	led := LedgerEntry{Seq: 9, At: t0, AccountID: "A-1", Kind: LedgerCharge, Amount: 5, CallID: "c", Ref: "r", Available: 1, Frozen: 2, Charged: 3}
+	cdr := CDR{Seq: 3, CallID: "c", Service: "vpn", AccountID: "A-1", Calling: "1", Called: "2", Translated: "3", CallClass: "on-net",
+		Start: t0, Answer: t0, End: t0, Duration: 5, Charged: 6, Currency: "EUR", Outcome: "normal", Recovered: true}
+	check := func(name string, want, got any, err error) {
+		if err != nil || !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: got %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+	s2, err := decodeSubscriber("k", encodeSubscriber(&sub))
+	check("subscriber", sub, s2, err)
+	g2, err := decodeGroup("k", encodeGroup(&grp))
+	check("group", grp, g2, err)
+	a2, err := decodeAccount("k", encodeAccount(&acc))
+	check("account", acc, a2, err)
+	r2, err := decodeReservation("k", encodeReservation(&res))
+	check("reservation", res, r2, err)
+	l2, err := decodeLedger("k", encodeLedger(&led))
+	check("ledger", led, l2, err)
+	c2, err := decodeCDR("k", encodeCDR(&cdr))
+	check("cdr", cdr, c2, err)
+
+	// Truncated records are errors naming the key, never panics.
+	full := encodeReservation(&res)
+	for i := 0; i < len(full); i++ {
+		if _, err := decodeReservation("c", full[:i]); !errors.Is(err, ErrCorruptRecord) || !strings.Contains(err.Error(), `call "c"`) {
+			t.Fatalf("truncated at %d: %v", i, err)
+		}
+	}
+}
+
+func TestValidation(t *testing.T) {
+	st, _ := openTemp(t)
+	err := st.Update(func(tx *Tx) error {
+		if _, err := tx.CreateAccount(Account{ID: "A-1", Currency: "EUR", Opening: 100}, t0); err != nil {
+			return err
+		}
+		return tx.PutGroup(Group{ID: "ACME", Name: "ACME"}, true)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		sub   Subscriber
+		field string
+		rule  string
+	}{
+		{"short msisdn", Subscriber{MSISDN: "123", Prepaid: true, AccountID: "A-1"}, "msisdn", "must be 5-15 digits"},
+		{"letters", Subscriber{MSISDN: "3161234500x", Prepaid: true, AccountID: "A-1"}, "msisdn", "must be 5-15 digits"},
+		{"imsi", Subscriber{MSISDN: "31612345001", IMSI: "12", Prepaid: true, AccountID: "A-1"}, "imsi", "must be 6-15 digits"},
+		{"no contract", Subscriber{MSISDN: "31612345001"}, "contracts", "must include vpn and/or prepaid"},
+		{"vpn without group", Subscriber{MSISDN: "31612345001", VPN: true, ShortNumber: "1001"}, "group_id", "required for a VPN subscriber"},
+		{"vpn unknown group", Subscriber{MSISDN: "31612345001", VPN: true, GroupID: "NOPE", ShortNumber: "1001"}, "group_id", `group "NOPE" does not exist`},
+		{"short number", Subscriber{MSISDN: "31612345001", VPN: true, GroupID: "ACME", ShortNumber: "1"}, "short_number", "must be 2-8 digits"},
+		{"prepaid unknown account", Subscriber{MSISDN: "31612345001", Prepaid: true, AccountID: "B"}, "account_id", `account "B" does not exist`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := st.Update(func(tx *Tx) error { return tx.PutSubscriber(tc.sub, true) })
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != tc.field || !strings.Contains(ve.Rule, tc.rule) {
+				t.Fatalf("got %v, want %s: %s", err, tc.field, tc.rule)
+			}
+		})
+	}
+	err = st.Update(func(tx *Tx) error {
+		_, err := tx.CreateAccount(Account{ID: "A 2", Currency: "eur"}, t0)
+		return err
+	})
+	if err == nil || err.Error() != "id: must be 1-32 letters, digits, '.', '_' or '-'" {
+		t.Fatalf("account id: %v", err)
+	}
+}
+
+func TestSubscriberIndexes(t *testing.T) {
+	st, _ := openTemp(t)
+	err := st.Update(func(tx *Tx) error {
+		if _, err := tx.CreateAccount(Account{ID: "A-1", Currency: "EUR"}, t0); err != nil {
+			return err
+		}
+		for _, g := range []string{"ACME", "OTHER"} {
+			if err := tx.PutGroup(Group{ID: g, Name: g}, true); err != nil {
+				return err
+			}
+		}
+		for _, s := range []Subscriber{
+			{MSISDN: "31612345001", IMSI: "204040000000001", VPN: true, Prepaid: true, GroupID: "ACME", ShortNumber: "1001", AccountID: "A-1"},
+			{MSISDN: "31612345002", IMSI: "204040000000002", VPN: true, GroupID: "ACME", ShortNumber: "1002"},
+			{MSISDN: "31612345009", VPN: true, GroupID: "OTHER", ShortNumber: "1001"},
+		} {
+			if err := tx.PutSubscriber(s, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(func(tx *Tx) error {
+		if s, err := tx.SubscriberByIMSI("204040000000002"); err != nil || s.MSISDN != "31612345002" {
+			t.Errorf("by IMSI: %+v %v", s, err)
+		}
+		if s, err := tx.GroupMember("ACME", "1001"); err != nil || s.MSISDN != "31612345001" {
+			t.Errorf("member 1001: %+v %v", s, err)
+		}
+		if s, err := tx.GroupMember("OTHER", "1001"); err != nil || s.MSISDN != "31612345009" {
+			t.Errorf("other group 1001: %+v %v", s, err)
+		}
+		if ok, _ := tx.IsMember("ACME", "31612345009"); ok {
+			t.Error("31612345009 is not in ACME")
+		}
+		if ok, _ := tx.IsMember("ACME", "31612345002"); !ok {
+			t.Error("31612345002 is in ACME")
+		}
+		if m, _ := tx.GroupMembers("ACME"); len(m) != 2 {
+			t.Errorf("ACME has %d members", len(m))
+		}
+		// Duplicate short number in the group is refused.
+		err := tx.PutSubscriber(Subscriber{MSISDN: "31612345003", VPN: true, GroupID: "ACME", ShortNumber: "1002"}, true)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "short_number" {
+			t.Errorf("duplicate short number: %v", err)
+		}
+		// Moving a member re-indexes it.
+		if err := tx.PutSubscriber(Subscriber{MSISDN: "31612345002", IMSI: "204040000000022", VPN: true, GroupID: "OTHER", ShortNumber: "2002"}, false); err != nil {
+			return err
+		}
+		if _, err := tx.GroupMember("ACME", "1002"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("old short number still indexed: %v", err)
+		}
+		if _, err := tx.SubscriberByIMSI("204040000000002"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("old IMSI still indexed: %v", err)
+		}
+		if err := tx.DeleteGroup("OTHER"); !errors.Is(err, ErrInUse) {
+			t.Errorf("delete group with members: %v", err)
+		}
+		if err := tx.DeleteSubscriber("31612345002"); err != nil {
+			return err
+		}
+		if _, err := tx.GroupMember("OTHER", "2002"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("deleted subscriber still indexed: %v", err)
+		}
+		_, err = tx.Subscriber("31612345002")
+		if err == nil || err.Error() != `store: subscriber "31612345002": not found` {
+			t.Errorf("deleted: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A balance written behind the ledger's back is caught.
+func TestAuditDetectsCorruptBalance(t *testing.T) {
+	st, _ := openTemp(t)
+	err := st.Update(func(tx *Tx) error {
+		if _, err := tx.CreateAccount(Account{ID: "A-1", Currency: "EUR", Opening: 1000}, t0); err != nil {
+			return err
+		}
+		if _, err := tx.CreateAccount(Account{ID: "A-2", Currency: "EUR", Opening: 50}, t0); err != nil {
+			return err
+		}
+		_, _, err := tx.Recharge("A-1", 500, "v1", t0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := st.Audit(); err != nil || !rep.OK() || rep.Totals.Available != 1550 || rep.LedgerEntries != 3 {
+		t.Fatalf("clean audit: %+v %v", rep, err)
+	}
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		a, err := decodeAccount("A-1", tx.Bucket(allBuckets[bAccounts]).Get([]byte("A-1")))
+		if err != nil {
+			return err
+		}
+		a.Available += 7
+		return tx.Bucket(allBuckets[bAccounts]).Put([]byte("A-1"), encodeAccount(&a))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.Audit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, p := range rep.Problems {
+		if p.AccountID != "A-1" && p.AccountID != "" {
+			t.Errorf("problem blamed on %s: %s", p.AccountID, p.What)
+		}
+		msgs = append(msgs, p.What)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"off by 7", "available is 1507, the ledger says 1500", "totals"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("audit report lacks %q:\n%s", want, all)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isID: 1-32 of letters, digits, '.', '_' and '-'.
+func isID(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+const idRule = "must be 1-32 letters, digits, '.', '_' or '-'"
+
+// ValidateMSISDN checks an international MSISDN (country code first, no '+').
+func ValidateMSISDN(field, s string) error {
+	if len(s) < 5 || len(s) > 15 || !isDigits(s) {
+		return invalid(field, "must be 5-15 digits")
+	}
+	return nil
+}
+
+func validateSubscriberFields(s *Subscriber) error {
+	if err := ValidateMSISDN("msisdn", s.MSISDN); err != nil {
+		return err
+	}
+	if s.IMSI != "" && (len(s.IMSI) < 6 || len(s.IMSI) > 15 || !isDigits(s.IMSI)) {
+		return invalid("imsi", "must be 6-15 digits")
+	}
+	if len(s.Name) > 64 {
+		return invalid("name", "must be at most 64 characters")
+	}
+	if !s.VPN && !s.Prepaid {
+		return invalid("contracts", "must include vpn and/or prepaid")
+	}
+	if s.VPN {
+		if !isID(s.GroupID) {
+			return invalid("group_id", "required for a VPN subscriber; "+idRule)
+		}
+		if len(s.ShortNumber) < 2 || len(s.ShortNumber) > 8 || !isDigits(s.ShortNumber) {
+			return invalid("short_number", "must be 2-8 digits for a VPN subscriber")
+		}
+	} else if s.GroupID != "" || s.ShortNumber != "" {
+		return invalid("group_id", "only a VPN subscriber belongs to a group")
+	}
+	if s.Prepaid {
+		if !isID(s.AccountID) {
+			return invalid("account_id", "required for a prepaid subscriber; "+idRule)
+		}
+	} else if s.AccountID != "" {
+		return invalid("account_id", "only a prepaid subscriber has an account")
+	}
+	return nil
+}
+
+// ValidateTariff checks a tariff's fields.
+func ValidateTariff(t *Tariff) error {
+	if len(t.Class) == 0 || len(t.Class) > 32 {
+		return invalid("class", "must be 1-32 characters (e.g. on-net, off-net, prepaid)")
+	}
+	for i := 0; i < len(t.Class); i++ {
+		c := t.Class[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return invalid("class", "must be lower-case letters, digits or '-'")
+		}
+	}
+	if t.PricePerMinute < 0 || t.PricePerMinute > 1e12 {
+		return invalid("price_per_minute", "must be 0-1000000000000 minor units")
+	}
+	if t.Initial < 1 || t.Initial > 3600 {
+		return invalid("initial", "must be 1-3600 seconds")
+	}
+	if t.Subsequent < 1 || t.Subsequent > 3600 {
+		return invalid("subsequent", "must be 1-3600 seconds")
+	}
+	if t.SetupCharge < 0 || t.SetupCharge > 1e12 {
+		return invalid("setup_charge", "must be 0-1000000000000 minor units")
+	}
+	return nil
+}
+
+func validateGroup(g *Group) error {
+	if !isID(g.ID) {
+		return invalid("id", idRule)
+	}
+	if len(g.Name) == 0 || len(g.Name) > 64 {
+		return invalid("name", "must be 1-64 characters")
+	}
+	for c, t := range g.Tariffs {
+		if c != t.Class {
+			return invalid("tariffs", fmt.Sprintf("override %q holds a tariff of class %q", c, t.Class))
+		}
+		if err := ValidateTariff(&t); err != nil {
+			ve := err.(*ValidationError)
+			return invalid("tariffs."+c+"."+ve.Field, ve.Rule)
+		}
+	}
+	return nil
+}
+
+const maxMoney = 1 << 53 // far above any balance, far below overflow when summed
+
+func validateAccount(a *Account) error {
+	if !isID(a.ID) {
+		return invalid("id", idRule)
+	}
+	if len(a.Currency) != 3 || a.Currency[0] < 'A' || a.Currency[0] > 'Z' || a.Currency[1] < 'A' || a.Currency[1] > 'Z' || a.Currency[2] < 'A' || a.Currency[2] > 'Z' {
+		return invalid("currency", "must be a 3-letter ISO 4217 code such as EUR")
+	}
+	if a.Opening < 0 || a.Opening > maxMoney {
+		return invalid("opening", "must be 0-9007199254740992 minor units")
+	}
+	if a.MinThreshold < 0 || a.MinThreshold > maxMoney {
+		return invalid("min_threshold", "must be 0-9007199254740992 minor units")
+	}
+	if !a.ValidUntil.IsZero() && a.ValidUntil.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		return invalid("valid_until", "must be after 2000-01-01 (or empty for no end)")
+	}
+	return nil
+}
