@@ -109,7 +109,7 @@ func callFlow(w *wire, base uint32) {
 
 	w.send(true, tcap.NewContinue(msc, scp, nil, w.invoke(2, &camel.EventReportBCSMArg{EventTypeBCSM: camel.EventOAnswer,
 		EventSpecificInformationBCSM: camel.EventSpecificInformationBCSM{OAnswerSpecificInfo: &camel.AnswerSpecificInfo{}},
-		LegID: camel.Leg2, MiscCallInfo: camel.MiscCallInfo{MessageType: camel.MessageNotification}})))
+		LegID:                        camel.Leg2, MiscCallInfo: camel.MiscCallInfo{MessageType: camel.MessageNotification}})))
 
 	active, released := true, false
 	acr := func(tenths uint32, legActive *bool) *camel.ApplyChargingReportArg {
