@@ -101,7 +101,9 @@ func startDaemon(t *testing.T, dir string) (cfg string, url string, stop func())
 	port := freePort(t)
 	url = fmt.Sprintf("http://127.0.0.1:%d", port)
 	cfg = filepath.Join(dir, "scpd.yaml")
-	yaml := fmt.Sprintf("data_dir: %s\nadmin:\n  listen: 127.0.0.1:%d\n  socket: admin.sock\nsweeper:\n  interval: 200ms\n", filepath.Join(dir, "data"), port)
+	// No SIGTRAN listener and no metrics endpoint: these tests are about the
+	// operator CLI, and tests run side by side.
+	yaml := fmt.Sprintf("data_dir: %s\nadmin:\n  listen: 127.0.0.1:%d\n  socket: admin.sock\nsweeper:\n  interval: 200ms\nsigtran:\n  listen: []\nmetrics:\n  listen: \"\"\n", filepath.Join(dir, "data"), port)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

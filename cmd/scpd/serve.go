@@ -15,11 +15,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
 	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
 	"github.com/scpd/scpd/cmd/scpd/internal/config"
+	"github.com/scpd/scpd/cmd/scpd/internal/metrics"
+	"github.com/scpd/scpd/servicelogic"
 	"github.com/scpd/scpd/servicelogic/prepaid"
+	"github.com/scpd/scpd/sigtran/stack"
 	"github.com/scpd/scpd/store"
 )
 
@@ -89,11 +95,30 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	// Prepaid service logic: the four interfaces the VPN logic will call.
 	logic := prepaid.New(st, prepaid.Options{Log: log})
 
-	// Calls in progress are never swept. Until the call service logic runs in
-	// this process there are none; it will provide its sessions' IsLive here.
-	isLive := func(callID string) bool { return false }
-	sweeper := logic.Sweeper(isLive, cfg.Sweeper.Interval.D(), cfg.Sweeper.Retention.D())
+	// The call service logic: VPN first, invoking the prepaid logic.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	svc, err := servicelogic.New(serviceConfig(cfg), st, logic, metrics.NewObserver(reg), log)
+	if err != nil {
+		return err
+	}
+	// The SIGTRAN stack serving CAP on SSN 146, with the service logic on top.
+	sigCfg := stackConfig(cfg)
+	closeTrace, err := openTrace(cfg, &sigCfg)
+	if err != nil {
+		return err
+	}
+	defer closeTrace()
+	sig, err := stack.New(sigCfg, svc, log)
+	if err != nil {
+		return err
+	}
+	metrics.RegisterState(reg, sig, st, svc.Active)
+
+	// Calls in progress are never swept.
+	sweeper := logic.Sweeper(svc.IsLive, cfg.Sweeper.Interval.D(), cfg.Sweeper.Retention.D())
 	local := adminapi.NewLocal(st, logic, sweeper)
+	local.StatusFunc = statusFunc(cfg, sig, svc, st, time.Now())
 
 	if cfg.Demo.Seed {
 		seeded, err := seedDemo(ctx, local)
@@ -136,14 +161,22 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	components := []component{
 		{"sweeper", sweeper.Run},
+		sigtranComponent(sig, svc, cfg.Shutdown.Grace.D(), log),
 	}
 	for _, l := range listeners {
 		components = append(components, component{"admin api " + l.Addr().String(), httpServer(l, handler, log)})
 	}
-	// The SIGTRAN stack and the call service logic go here as more
-	// components, sharing ctx: they start after the store and stop before it.
+	if cfg.Metrics.Listen != "" {
+		l, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		listeners = append(listeners, l)
+		components = append(components, component{"metrics " + l.Addr().String(), httpServer(l, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), log)})
+	}
 
-	log.Info("scpd ready", "config", cfg.Source(), "store", cfg.StorePath(), "admin", cfg.AdminURL(), "token_file", cfg.TokenPath())
+	log.Info("scpd ready", "config", cfg.Source(), "store", cfg.StorePath(), "admin", cfg.AdminURL(), "token_file", cfg.TokenPath(),
+		"sigtran", cfg.Sigtran.Listen, "point_code", cfg.Sigtran.PointCode, "metrics", cfg.Metrics.Listen)
 	err = runComponents(ctx, components, log)
 	log.Info("scpd stopped")
 	return err

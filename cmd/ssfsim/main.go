@@ -17,7 +17,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(decodeCommand())
+	root.AddCommand(decodeCommand(), callCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "ssfsim:", err)
 		os.Exit(2)

@@ -56,6 +56,7 @@ type Stats struct {
 // hands DATA to the node's handler in arrival order.
 type Association struct {
 	node    *Node
+	id      uint64 // order of creation, for stable routing and listing
 	peer    *Peer
 	conn    transport.Conn
 	dialled bool
@@ -76,7 +77,7 @@ type Association struct {
 }
 
 func newAssociation(n *Node, p *Peer, c transport.Conn, dialled bool) *Association {
-	a := &Association{node: n, peer: p, conn: c, dialled: dialled, acks: make(chan uint8, 4), done: make(chan struct{})}
+	a := &Association{node: n, id: associationIDs.Add(1), peer: p, conn: c, dialled: dialled, acks: make(chan uint8, 4), done: make(chan struct{})}
 	a.log = n.log.With("peer", p.Name, "remote", c.RemoteAddr().String())
 	a.lastRx.Store(time.Now().UnixNano())
 	a.trafficMode.Store(uint32(p.TrafficMode))
@@ -153,6 +154,8 @@ func (a *Association) Send(d Data) error {
 	a.dataOut.Add(1)
 	return nil
 }
+
+var associationIDs atomic.Uint64
 
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 

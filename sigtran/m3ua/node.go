@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"sort"
 	"sync"
 	"time"
 
@@ -34,7 +35,7 @@ type Node struct {
 	log     *slog.Logger
 
 	mu       sync.RWMutex
-	current  map[*Peer]*Association // live association per peer
+	current  map[*Association]struct{} // live associations; a peer may have several
 	listener transport.Listener
 
 	ctx    context.Context
@@ -53,7 +54,7 @@ func NewNode(cfg Config, h Handler, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Node{cfg: cfg, handler: h, log: log.With("layer", "m3ua"), current: make(map[*Peer]*Association)}, nil
+	return &Node{cfg: cfg, handler: h, log: log.With("layer", "m3ua"), current: make(map[*Association]struct{})}, nil
 }
 
 // Start opens the listener (when configured) and starts dialling peers.
@@ -107,7 +108,7 @@ func (n *Node) shutdown() {
 	}
 	n.mu.RLock()
 	assocs := make([]*Association, 0, len(n.current))
-	for _, a := range n.current {
+	for a := range n.current {
 		assocs = append(assocs, a)
 	}
 	n.mu.RUnlock()
@@ -176,23 +177,18 @@ func (n *Node) peerFor(addr net.Addr) *Peer {
 	return nil
 }
 
-// adopt makes a the live association of its peer, closing a previous one
-// (a peer that reconnects has lost the old association).
+// adopt adds a live association. A peer may hold several (MSCs spread
+// their links over associations); one that restarts loses its old
+// association to the transport (reset) or to the BEAT timeout.
 func (n *Node) adopt(a *Association) {
 	n.mu.Lock()
-	old := n.current[a.peer]
-	n.current[a.peer] = a
+	n.current[a] = struct{}{}
 	n.mu.Unlock()
-	if old != nil {
-		old.close(errors.New("replaced by a new association from the same peer"))
-	}
 }
 
 func (n *Node) forget(a *Association) {
 	n.mu.Lock()
-	if n.current[a.peer] == a {
-		delete(n.current, a.peer)
-	}
+	delete(n.current, a)
 	n.mu.Unlock()
 }
 
@@ -293,7 +289,7 @@ func (n *Node) stateChanged(a *Association, s State) {
 func (n *Node) overrideTakeover(a *Association) {
 	n.mu.RLock()
 	var others []*Association
-	for _, o := range n.current {
+	for o := range n.current {
 		if o != a && o.peer.RoutingContext == a.peer.RoutingContext && a.peer.RoutingContext != 0 && o.State() == StateActive {
 			others = append(others, o)
 		}
@@ -315,8 +311,8 @@ func (n *Node) Route(dpc uint32, sls uint8) (*Association, error) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	var cands []*Association
-	for p, a := range n.current {
-		if a.State() == StateActive && p.reaches(dpc) {
+	for a := range n.current {
+		if a.State() == StateActive && a.peer.reaches(dpc) {
 			cands = append(cands, a)
 		}
 	}
@@ -339,9 +335,9 @@ func (n *Node) Route(dpc uint32, sls uint8) (*Association, error) {
 	if override {
 		return best, nil
 	}
-	// Map order is random: sort by peer name for a stable SLS spread.
+	// Map order is random: sort for a stable SLS spread.
 	for i := 1; i < len(cands); i++ {
-		for j := i; j > 0 && cands[j].peer.Name < cands[j-1].peer.Name; j-- {
+		for j := i; j > 0 && cands[j].id < cands[j-1].id; j-- {
 			cands[j], cands[j-1] = cands[j-1], cands[j]
 		}
 	}
@@ -365,8 +361,8 @@ func (n *Node) reachable(pc uint32, from *Association) bool {
 	}
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	for p, a := range n.current {
-		if a != from && a.State() == StateActive && !p.Gateway && p.reaches(pc) {
+	for a := range n.current {
+		if a != from && a.State() == StateActive && !a.peer.Gateway && a.peer.reaches(pc) {
 			return true
 		}
 	}
@@ -378,9 +374,10 @@ func (n *Node) Associations() []*Association {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	out := make([]*Association, 0, len(n.current))
-	for _, a := range n.current {
+	for a := range n.current {
 		out = append(out, a)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
 }
 

@@ -342,14 +342,14 @@ func TestASPDialsAndRedials(t *testing.T) {
 }
 
 func TestRouteTrafficModes(t *testing.T) {
-	n := &Node{current: map[*Peer]*Association{}}
+	n := &Node{current: map[*Association]struct{}{}}
 	mk := func(name string, pc uint32, mode TrafficMode, since int64) *Association {
 		p := &Peer{Name: name, PointCode: pc, TrafficMode: mode, RoutingContext: 1}
-		a := &Association{peer: p}
+		a := &Association{peer: p, id: associationIDs.Add(1)}
 		a.state.Store(int32(StateActive))
 		a.trafficMode.Store(uint32(mode))
 		a.activeSince.Store(since)
-		n.current[p] = a
+		n.current[a] = struct{}{}
 		return a
 	}
 	a := mk("stp-a", 10, Loadshare, 1)

@@ -130,7 +130,6 @@ type mscSide struct {
 	*Stack
 	ev     *events
 	answer func(ev *dialogue.Event)
-	up     chan m3ua.State
 }
 
 // startMSC starts the MSC side: an ASP dialling the SCP; on the SCP's

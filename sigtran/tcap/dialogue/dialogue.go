@@ -186,6 +186,17 @@ func (d *Dialogue) Abort(userInformation []byte) error {
 	return err
 }
 
+// AfterFunc delivers an EventTimer with tag after d, unless the dialogue
+// has closed by then. The returned function stops the timer.
+func (d *Dialogue) AfterFunc(after time.Duration, tag int) (stop func() bool) {
+	t := time.AfterFunc(after, func() {
+		if d.State() != Closed {
+			d.enqueue(&Event{Kind: EventTimer, Timer: tag})
+		}
+	})
+	return t.Stop
+}
+
 // Release closes the dialogue without sending anything (TC-END
 // prearranged, Q.771 §3.1.2.2.2.2): for a dialogue the peer has already
 // ended or that is known dead.

@@ -27,6 +27,10 @@ const (
 	// EventInvokeTimeout reports that an invoke of class 1 or 3 got no
 	// answer in time (TC-L-CANCEL indication); Event.InvokeID names it.
 	EventInvokeTimeout
+	// EventTimer is a timer the service started with Dialogue.AfterFunc;
+	// Event.Timer is its tag. It comes in order with the dialogue's other
+	// events, so the service needs no lock of its own.
+	EventTimer
 )
 
 func (k EventKind) String() string {
@@ -43,6 +47,8 @@ func (k EventKind) String() string {
 		return "idle"
 	case EventInvokeTimeout:
 		return "invoke-timeout"
+	case EventTimer:
+		return "timer"
 	}
 	return "event(" + strconv.Itoa(int(k)) + ")"
 }
@@ -104,6 +110,7 @@ type Event struct {
 	Rejected []tcap.Component
 	Abort    AbortInfo
 	InvokeID int8
+	Timer    int
 }
 
 // Handler is the service above the dialogue layer. HandleEvent is called

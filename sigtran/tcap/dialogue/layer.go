@@ -148,8 +148,14 @@ func (l *Layer) Open() int { return int(l.open.Load()) }
 // application context ac, sending components in a TC-BEGIN — the gsmSSF
 // side, used by the simulator.
 func (l *Layer) Begin(dpc uint32, remote sccp.Address, ac ber.OID, components ...tcap.Component) (*Dialogue, error) {
+	return l.BeginWith(nil, dpc, remote, ac, components...)
+}
+
+// BeginWith is Begin with the dialogue's User set before the TC-BEGIN
+// leaves, so the handler sees it on the very first answer.
+func (l *Layer) BeginWith(user any, dpc uint32, remote sccp.Address, ac ber.OID, components ...tcap.Component) (*Dialogue, error) {
 	d := &Dialogue{layer: l, state: InitiationSent, ac: ac, remote: remote, local: l.cfg.LocalAddress,
-		path: routing.Path{OPC: dpc, SLS: uint8(rand.Uint32())}}
+		path: routing.Path{OPC: dpc, SLS: uint8(rand.Uint32())}, User: user}
 	l.allocate(d)
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -45,6 +45,8 @@ type Backend interface {
 
 	Audit(ctx context.Context) (store.AuditReport, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
+
+	Status(ctx context.Context) (Status, error)
 }
 
 // GroupView is a group with its members.

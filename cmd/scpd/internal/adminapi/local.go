@@ -15,6 +15,8 @@ type Local struct {
 	Prepaid *prepaid.Logic
 	Sweeper *store.Sweeper
 	Now     func() time.Time
+	// StatusFunc reports the live daemon; nil outside scpd serve.
+	StatusFunc func(context.Context) (Status, error)
 }
 
 // NewLocal wires a Local backend; sw may be nil (a sweeper that sees no live calls is made).

@@ -33,6 +33,14 @@ type Config struct {
 	Admin   Admin   `yaml:"admin"`
 	Demo    Demo    `yaml:"demo"`
 
+	Sigtran   Sigtran   `yaml:"sigtran"`
+	Services  []Service `yaml:"services"`
+	Charging  Charging  `yaml:"charging"`
+	Numbering Numbering `yaml:"numbering"`
+	Calls     Calls     `yaml:"calls"`
+	Metrics   Metrics   `yaml:"metrics"`
+	Shutdown  Shutdown  `yaml:"shutdown"`
+
 	source string // file name, or "embedded default"
 }
 
@@ -62,6 +70,110 @@ type Admin struct {
 
 type Demo struct {
 	Seed bool `yaml:"seed"` // seed the demo data set into an empty database
+}
+
+// Sigtran is the signalling point: M3UA associations, SCCP and TCAP.
+type Sigtran struct {
+	PointCode        uint32   `yaml:"point_code"`
+	NetworkIndicator string   `yaml:"network_indicator"` // national or international
+	Transport        string   `yaml:"transport"`         // tcp, sctp or auto
+	Listen           []string `yaml:"listen"`            // host:port; several for multi-homed SCTP; empty: no listener
+	Streams          uint16   `yaml:"streams"`
+	BeatInterval     Duration `yaml:"beat_interval"`
+	BeatTimeout      Duration `yaml:"beat_timeout"`
+	AckTimeout       Duration `yaml:"ack_timeout"`
+	ReconnectMin     Duration `yaml:"reconnect_min"`
+	ReconnectMax     Duration `yaml:"reconnect_max"`
+	Peers            []Peer   `yaml:"peers"`
+	SCCP             SCCP     `yaml:"sccp"`
+	TCAP             TCAP     `yaml:"tcap"`
+	Trace            string   `yaml:"trace"` // pcap of every SIGTRAN message, relative to data_dir; empty: off
+}
+
+// Peer is an MSC, STP or SG scpd exchanges M3UA with.
+type Peer struct {
+	Name              string   `yaml:"name"`
+	Dial              bool     `yaml:"dial"`
+	Remote            []string `yaml:"remote"`
+	PointCode         uint32   `yaml:"point_code"`
+	Routes            []uint32 `yaml:"routes"`
+	Gateway           bool     `yaml:"gateway"`
+	RoutingContext    uint32   `yaml:"routing_context"`
+	NetworkAppearance uint32   `yaml:"network_appearance"`
+	TrafficMode       string   `yaml:"traffic_mode"` // loadshare or override
+}
+
+// SCCP configures SCCP routing.
+type SCCP struct {
+	GlobalTitles  []string `yaml:"global_titles"`
+	XUDT          bool     `yaml:"xudt"`
+	ReturnOnError bool     `yaml:"return_on_error"`
+}
+
+// TCAP configures the dialogue layer's timers.
+type TCAP struct {
+	IdleTimeout         Duration `yaml:"idle_timeout"`
+	InvokeTimeout       Duration `yaml:"invoke_timeout"`
+	ActivityTestTimeout Duration `yaml:"activity_test_timeout"`
+	MaxDialogues        int      `yaml:"max_dialogues"`
+}
+
+// Service binds a service key to a service.
+type Service struct {
+	Key     int64  `yaml:"key"`
+	Service string `yaml:"service"` // vpn or prepaid
+}
+
+// Charging configures the quotas and timers of prepaid calls.
+type Charging struct {
+	FirstQuota        Duration `yaml:"first_quota"`
+	NextQuota         Duration `yaml:"next_quota"`
+	RingingAllowance  Duration `yaml:"ringing_allowance"`
+	ReservationMargin Duration `yaml:"reservation_margin"`
+	SettleWait        Duration `yaml:"settle_wait"`
+	StoreTimeout      Duration `yaml:"store_timeout"`
+}
+
+// Numbering is the national numbering plan.
+type Numbering struct {
+	CountryCode         string `yaml:"country_code"`
+	NationalPrefix      string `yaml:"national_prefix"`
+	InternationalPrefix string `yaml:"international_prefix"`
+	MaxShortNumber      int    `yaml:"max_short_number"`
+}
+
+// Calls configures call treatment: MT calls and release causes.
+type Calls struct {
+	MTTreatment   string        `yaml:"mt_treatment"` // continue or release
+	ReleaseCauses ReleaseCauses `yaml:"release_causes"`
+}
+
+// ReleaseCauses are the Q.850 cause values of ReleaseCall per reason.
+type ReleaseCauses struct {
+	UnknownSubscriber uint8 `yaml:"unknown_subscriber"`
+	NoVPNContract     uint8 `yaml:"no_vpn_contract"`
+	NoPrepaidContract uint8 `yaml:"no_prepaid_contract"`
+	UnknownAccount    uint8 `yaml:"unknown_account"`
+	Expired           uint8 `yaml:"expired"`
+	Blocked           uint8 `yaml:"blocked"`
+	ReportedLost      uint8 `yaml:"reported_lost"`
+	NoBalance         uint8 `yaml:"no_balance"`
+	OutOfCredit       uint8 `yaml:"out_of_credit"`
+	BadNumber         uint8 `yaml:"bad_number"`
+	SystemFailure     uint8 `yaml:"system_failure"`
+	MTRelease         uint8 `yaml:"mt_release"`
+}
+
+// Metrics configures the Prometheus endpoint.
+type Metrics struct {
+	Listen string `yaml:"listen"` // host:port of /metrics; empty: off
+}
+
+// Shutdown configures the graceful stop.
+type Shutdown struct {
+	// Grace is how long open calls may go on after SIGTERM before scpd
+	// settles them itself.
+	Grace Duration `yaml:"grace"`
 }
 
 // Duration is a time.Duration written as "10s", "1ms", "24h".
@@ -125,6 +237,14 @@ func decodeStrict(raw []byte, out any) error {
 // checkKeys walks a mapping against the struct's yaml tags and reports the
 // first key the struct does not have, with its full dotted name.
 func checkKeys(n *yaml.Node, t reflect.Type, prefix string) error {
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && n.Kind == yaml.SequenceNode {
+		for i, item := range n.Content {
+			if err := checkKeys(item, t.Elem(), fmt.Sprintf("%s[%d].", strings.TrimSuffix(prefix, "."), i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if t.Kind() != reflect.Struct || t == reflect.TypeOf(Duration(0)) {
 		return nil
 	}
@@ -203,10 +323,12 @@ func (c *Config) validate() error {
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "must be at least 16 characters (or empty to use token_file)")
 	}
+	c.validateCalls(bad)
 	return errors.Join(errs...)
 }
 
-func (c *Config) inData(p string) string {
+// InData resolves a path relative to the data directory.
+func (c *Config) InData(p string) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
@@ -214,14 +336,14 @@ func (c *Config) inData(p string) string {
 }
 
 // StorePath is the database file.
-func (c *Config) StorePath() string { return c.inData(c.Store.File) }
+func (c *Config) StorePath() string { return c.InData(c.Store.File) }
 
 // TokenPath is the file holding the admin token.
 func (c *Config) TokenPath() string {
 	if c.Admin.TokenFile != "" {
-		return c.inData(c.Admin.TokenFile)
+		return c.InData(c.Admin.TokenFile)
 	}
-	return c.inData("admin.token")
+	return c.InData("admin.token")
 }
 
 // SocketPath is the admin unix socket, or "" if disabled.
@@ -229,7 +351,7 @@ func (c *Config) SocketPath() string {
 	if c.Admin.Socket == "" {
 		return ""
 	}
-	return c.inData(c.Admin.Socket)
+	return c.InData(c.Admin.Socket)
 }
 
 // AdminURL is the address the CLI should use: the TCP listener if there is

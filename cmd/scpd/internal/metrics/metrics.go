@@ -1,0 +1,139 @@
+// Package metrics exposes scpd's state to Prometheus: the service logic's
+// observations (calls by outcome, CAP operations, fees, first-answer
+// latency) as counters and a histogram, and the SIGTRAN layers' and the
+// store's own counters read at scrape time.
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/servicelogic"
+	"github.com/scpd/scpd/sigtran/stack"
+	"github.com/scpd/scpd/store"
+)
+
+// Observer implements servicelogic.Observer with Prometheus metrics.
+type Observer struct {
+	calls       *prometheus.CounterVec
+	ops         *prometheus.CounterVec
+	fees        *prometheus.CounterVec
+	firstAnswer prometheus.Histogram
+}
+
+var _ servicelogic.Observer = (*Observer)(nil)
+
+// NewObserver registers the service logic's metrics on r.
+func NewObserver(r prometheus.Registerer) *Observer {
+	o := &Observer{
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_calls_total",
+			Help: "Calls ended, by service and outcome (the CDR outcome)."}, []string{"service", "outcome"}),
+		ops: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_cap_operations_total",
+			Help: "CAP operations received (in) and sent (out)."}, []string{"direction", "operation"}),
+		fees: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_fees_minor_units_total",
+			Help: "Money frozen, charged and returned by the prepaid interfaces, in minor units."}, []string{"movement"}),
+		firstAnswer: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_first_answer_seconds",
+			Help:    "Time from an InitialDP's arrival to scpd's first answer.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5}}),
+	}
+	r.MustRegister(o.calls, o.ops, o.fees, o.firstAnswer)
+	return o
+}
+
+func (o *Observer) CallEnded(k servicelogic.Kind, outcome string) {
+	o.calls.WithLabelValues(string(k), outcome).Inc()
+}
+
+func (o *Observer) Operation(in bool, op camel.Opcode) {
+	dir := "out"
+	if in {
+		dir = "in"
+	}
+	o.ops.WithLabelValues(dir, op.String()).Inc()
+}
+
+func (o *Observer) FirstAnswer(d time.Duration) { o.firstAnswer.Observe(d.Seconds()) }
+
+func (o *Observer) Fee(k servicelogic.FeeKind, amount int64) {
+	if amount > 0 {
+		o.fees.WithLabelValues(string(k)).Add(float64(amount))
+	}
+}
+
+// stateCollector reads the layers' counters at scrape time.
+type stateCollector struct {
+	st    *stack.Stack
+	store *store.Store
+	calls func() int
+
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, m3uaErr, m3uaData, sccp, batches, commits *prometheus.Desc
+}
+
+// RegisterState registers gauges and counters read from the stack, the
+// store and the service logic at each scrape.
+func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, activeCalls func() int) {
+	d := func(name, help string, labels ...string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, labels, nil)
+	}
+	r.MustRegister(&stateCollector{st: st, store: db, calls: activeCalls,
+		assoc:     d("scpd_m3ua_associations", "M3UA associations by peer and ASP state (1 for the current state).", "peer", "state"),
+		dialogues: d("scpd_tcap_dialogues_open", "Open TCAP dialogues."),
+		active:    d("scpd_calls_active", "Calls in progress."),
+		tcapMsgs:  d("scpd_tcap_messages_total", "TCAP messages by direction and type.", "direction", "type"),
+		pAborts:   d("scpd_tcap_p_aborts_sent_total", "P-Aborts sent, by cause.", "cause"),
+		rejects:   d("scpd_tcap_rejects_sent_total", "Reject components sent for malformed components."),
+		m3uaErr:   d("scpd_m3ua_errors_sent_total", "M3UA ERR messages sent, by error code.", "code"),
+		m3uaData:  d("scpd_m3ua_data_total", "M3UA DATA messages by peer and direction, and those dropped.", "peer", "direction"),
+		sccp:      d("scpd_sccp_messages_total", "SCCP messages by kind.", "kind"),
+		batches:   d("scpd_store_batched_operations_total", "Store operations run through db.Batch."),
+		commits:   d("scpd_store_commits_total", "Durable store commits of batches."),
+	})
+}
+
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits} {
+		ch <- d
+	}
+}
+
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	gauge := func(d *prometheus.Desc, v float64, l ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, l...)
+	}
+	counter := func(d *prometheus.Desc, v float64, l ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, l...)
+	}
+	for _, a := range c.st.Node.Associations() {
+		gauge(c.assoc, 1, a.Peer().Name, a.State().String())
+		s := a.Stats()
+		counter(c.m3uaData, float64(s.DataIn), a.Peer().Name, "in")
+		counter(c.m3uaData, float64(s.DataOut), a.Peer().Name, "out")
+		counter(c.m3uaData, float64(s.DataDropped), a.Peer().Name, "dropped")
+	}
+	for code, n := range c.st.Node.ErrorsSent() {
+		counter(c.m3uaErr, float64(n), code.String())
+	}
+	t := c.st.TCAP.Stats()
+	gauge(c.dialogues, float64(t.Open))
+	gauge(c.active, float64(c.calls()))
+	for typ, n := range t.Sent {
+		counter(c.tcapMsgs, float64(n), "out", typ)
+	}
+	for typ, n := range t.Received {
+		counter(c.tcapMsgs, float64(n), "in", typ)
+	}
+	for cause, n := range t.PAbortsSent {
+		counter(c.pAborts, float64(n), cause)
+	}
+	counter(c.rejects, float64(t.RejectsSent))
+	r := c.st.Router.Stats()
+	for kind, n := range map[string]uint64{"unitdata-in": r.UnitdataIn, "unitdata-out": r.UnitdataOut, "service-in": r.ServiceIn,
+		"service-out": r.ServiceOut, "malformed": r.Malformed, "routing-failure": r.RoutingFailures, "management": r.ManagementIn} {
+		counter(c.sccp, float64(n), kind)
+	}
+	calls, commits := c.store.BatchStats()
+	counter(c.batches, float64(calls))
+	counter(c.commits, float64(commits))
+}

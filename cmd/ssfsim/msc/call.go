@@ -1,0 +1,514 @@
+package msc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
+)
+
+// Outcome is how a simulated call goes.
+type Outcome string
+
+// Outcomes.
+const (
+	Answer       Outcome = "answer"        // answered, then released by one side after the hold time
+	Busy         Outcome = "busy"          // the called party is busy
+	NoAnswer     Outcome = "no-answer"     // it rings for the answer delay, nobody answers
+	Abandon      Outcome = "abandon"       // the caller hangs up while it rings
+	RouteFailure Outcome = "route-failure" // the network cannot route the call
+	Abort        Outcome = "abort"         // answered, then the MSC aborts the dialogue after the hold time
+)
+
+// Side says who hangs up.
+type Side string
+
+// Sides of a call.
+const (
+	SideA Side = "A" // the calling party (oDisconnect on leg 1)
+	SideB Side = "B" // the called party (oDisconnect on leg 2)
+)
+
+// Call is one call's parameters, as a lab sets them.
+type Call struct {
+	ServiceKey uint32
+	Phase      camel.Phase
+	Calling    string // international digits
+	Called     string // as dialled
+	// CalledInternational marks Called as an international number.
+	CalledInternational bool
+	IMSI                string
+	// MT sends a mobile-terminated InitialDP (termAttemptAuthorized).
+	MT           bool
+	AnswerDelay  time.Duration
+	HoldTime     time.Duration
+	Outcome      Outcome
+	Hangup       Side
+	ACRBeforeERB bool
+	// Wait bounds each wait for the SCP (default 10 s).
+	Wait time.Duration
+}
+
+// Step is one message of the flow.
+type Step struct {
+	At      time.Duration `json:"at"`
+	Dir     string        `json:"dir"` // "MSC->SCP" or "SCP->MSC"
+	Message string        `json:"message"`
+	Ops     []string      `json:"operations,omitempty"`
+}
+
+// Result is what happened, for the lab to read.
+type Result struct {
+	// SCPTransaction is the SCP's transaction ID (hex), which scpd puts at
+	// the end of the call id of its CDR.
+	SCPTransaction string        `json:"scpTransaction,omitempty"`
+	Flow           []Step        `json:"flow"`
+	FirstAnswer    time.Duration `json:"firstAnswer"`
+	// What the SCP instructed.
+	Armed          []string        `json:"armed,omitempty"`
+	Connected      string          `json:"connected,omitempty"`
+	OriginalCalled string          `json:"originalCalled,omitempty"`
+	Continued      bool            `json:"continued,omitempty"`
+	Periods        []time.Duration `json:"periods,omitempty"`
+	LastPeriod     bool            `json:"releaseIfDurationExceeded,omitempty"`
+	Tone           bool            `json:"tone,omitempty"`
+	Released       bool            `json:"released"`
+	ReleaseCause   int             `json:"releaseCause,omitempty"`
+	ReturnError    string          `json:"returnError,omitempty"`
+	Rejects        []string        `json:"rejects,omitempty"`
+	ActivityTests  int             `json:"activityTests,omitempty"`
+	// Talk is the answered time the MSC reported.
+	Talk time.Duration `json:"talk"`
+	// End says how the dialogue ended: "scp-end", "scp-abort", "msc-end", "msc-abort".
+	End string `json:"end"`
+}
+
+// scpSays is what one SCP message asked for.
+type scpSays struct {
+	rrb     *camel.RequestReportBCSMEventArg
+	ac      *camel.ApplyChargingArg
+	release *camel.ReleaseCallArg
+	connect bool
+	cont    bool
+	ended   bool
+	aborted bool
+}
+
+// Call runs one call and returns its flow.
+func (s *Sim) Call(ctx context.Context, p Call) (*Result, error) {
+	if p.Phase == 0 {
+		p.Phase = camel.Phase2
+	}
+	if p.Wait == 0 {
+		p.Wait = 10 * time.Second
+	}
+	if p.Outcome == "" {
+		p.Outcome = Answer
+	}
+	if p.Hangup == "" {
+		p.Hangup = SideA
+	}
+	r := &run{sim: s, p: p, events: make(chan *dialogue.Event, 32), res: &Result{}, start: time.Now()}
+	param, err := camel.AppendArgument(nil, initialDP(p), p.Phase)
+	if err != nil {
+		return nil, fmt.Errorf("msc: InitialDP: %w", err)
+	}
+	d, err := s.st.TCAP.BeginWith(r, s.cfg.SCPPointCode, s.scpAddress(), p.Phase.ApplicationContext(), tcap.NewInvoke(1, int64(camel.OpInitialDP), param))
+	if err != nil {
+		return nil, fmt.Errorf("msc: TC-BEGIN: %w", err)
+	}
+	r.d = d
+	r.step("MSC->SCP", "TC-BEGIN", "initialDP")
+	err = r.script(ctx)
+	if errors.Is(err, errEnded) {
+		err = nil // the SCP ended the call while the MSC waited: a result, not a failure
+	}
+	if r.d.State() != dialogue.Closed {
+		r.d.Abort(nil)
+	}
+	return r.res, err
+}
+
+// initialDP builds the InitialDP of the call from the example MSC values.
+func initialDP(p Call) *camel.InitialDPArg {
+	var idp *camel.InitialDPArg
+	if p.MT {
+		idp = camel.ExampleMTInitialDP()
+		idp.CalledPartyNumber.Digits = p.Called
+	} else {
+		idp = camel.ExampleMOInitialDP()
+		idp.CalledPartyBCDNumber = camel.AddressString{Nature: camel.AddressUnknown, Plan: camel.PlanISDN, Digits: p.Called}
+		if p.CalledInternational {
+			idp.CalledPartyBCDNumber.Nature = camel.AddressInternational
+		}
+	}
+	if p.Phase == camel.Phase2 {
+		idp.InitialDPArgExtension = nil // the phase 2 extension has other members
+	}
+	idp.ServiceKey = p.ServiceKey
+	idp.CallingPartyNumber.Digits = p.Calling
+	if p.IMSI != "" {
+		idp.IMSI = camel.IMSI(p.IMSI)
+	}
+	return idp
+}
+
+func (r *run) step(dir, msg string, ops ...string) {
+	r.res.Flow = append(r.res.Flow, Step{At: time.Since(r.start), Dir: dir, Message: msg, Ops: ops})
+}
+
+// recv waits for the SCP's next message, up to max (0: the call's Wait),
+// answering ActivityTest on the way. It returns nil at the deadline.
+func (r *run) recv(ctx context.Context, max time.Duration) (*scpSays, error) {
+	if max == 0 {
+		max = r.p.Wait
+	}
+	timer := time.NewTimer(max)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-timer.C:
+			return nil, nil
+		case ev := <-r.events:
+			says := r.read(ev)
+			if says != nil {
+				return says, nil
+			}
+		}
+	}
+}
+
+// read records an event and returns what the SCP asked, or nil when the
+// message needed nothing of the script (an ActivityTest, answered here).
+func (r *run) read(ev *dialogue.Event) *scpSays {
+	says := &scpSays{}
+	var ops []string
+	msg := "TC-CONTINUE"
+	switch ev.Kind {
+	case dialogue.EventEnd:
+		msg, says.ended = "TC-END", true
+		r.res.End = "scp-end"
+	case dialogue.EventAbort:
+		msg, says.aborted = "TC-ABORT ("+ev.Abort.Cause.String()+")", true
+		r.res.End = "scp-abort"
+	case dialogue.EventContinue:
+	default:
+		return nil
+	}
+	onlyAT := ev.Kind == dialogue.EventContinue
+	for _, c := range ev.Components {
+		switch c.Type {
+		case tcap.Invoke:
+			op := camel.Opcode(c.Opcode.Local)
+			ops = append(ops, op.String())
+			if op != camel.OpActivityTest {
+				onlyAT = false
+			}
+			arg, err := camel.DecodeArgument(op, r.p.Phase, c.Parameter)
+			if err != nil {
+				r.res.Rejects = append(r.res.Rejects, "cannot decode "+op.String()+": "+err.Error())
+				continue
+			}
+			switch a := arg.(type) {
+			case *camel.RequestReportBCSMEventArg:
+				says.rrb = a
+				for _, e := range a.BCSMEvents {
+					name := e.EventTypeBCSM.String()
+					if e.LegID.SendingSideID != 0 {
+						name += fmt.Sprintf("/leg%d", e.LegID.SendingSideID)
+					}
+					r.res.Armed = append(r.res.Armed, name+" "+e.MonitorMode.String())
+				}
+			case *camel.ApplyChargingArg:
+				says.ac = a
+				ch := a.AChBillingChargingCharacteristics
+				r.res.Periods = append(r.res.Periods, time.Duration(ch.MaxCallPeriodDuration)*100*time.Millisecond)
+				r.res.LastPeriod, r.res.Tone = ch.ReleaseIfDurationExceeded, ch.Tone
+			case *camel.ConnectArg:
+				says.connect = true
+				r.res.Connected = a.DestinationRoutingAddress.Digits
+				r.res.OriginalCalled = a.OriginalCalledPartyID.Digits
+			case *camel.ReleaseCallArg:
+				says.release = a
+				r.res.Released, r.res.ReleaseCause = true, int(a.Cause.Value)
+			}
+			if op == camel.OpContinue {
+				says.cont, r.res.Continued = true, true
+			}
+			if op == camel.OpActivityTest {
+				r.res.ActivityTests++
+				if ev.Kind == dialogue.EventContinue {
+					r.d.Continue(tcap.NewReturnResultLast(c.InvokeID, int64(camel.OpActivityTest), nil))
+				}
+			}
+		case tcap.ReturnError:
+			ops = append(ops, "returnError "+camel.ErrorCode(c.ErrorCode.Local).String())
+			r.res.ReturnError = camel.ErrorCode(c.ErrorCode.Local).String()
+		case tcap.Reject:
+			ops = append(ops, "reject "+c.Problem.String())
+			r.res.Rejects = append(r.res.Rejects, c.Problem.String())
+		}
+	}
+	if r.res.FirstAnswer == 0 {
+		r.res.FirstAnswer = time.Since(r.start)
+		r.res.SCPTransaction = r.d.RemoteTID().String()
+	}
+	r.step("SCP->MSC", msg, ops...)
+	if onlyAT && len(ops) > 0 {
+		r.step("MSC->SCP", "TC-CONTINUE", "returnResult activityTest")
+		return nil
+	}
+	return says
+}
+
+// armed reports whether the SCP armed ev and in which mode.
+func armed(rrb *camel.RequestReportBCSMEventArg, ev camel.EventTypeBCSM, leg camel.LegType) (camel.MonitorMode, bool) {
+	if rrb == nil {
+		return 0, false
+	}
+	for _, e := range rrb.BCSMEvents {
+		if e.EventTypeBCSM == ev && (leg == 0 || e.LegID.SendingSideID == 0 || e.LegID.SendingSideID == leg) {
+			return e.MonitorMode, e.MonitorMode != camel.MonitorTransparent
+		}
+	}
+	return 0, false
+}
+
+// ErrNoInstruction is returned when the SCP's first answer neither routes
+// nor releases the call.
+var ErrNoInstruction = errors.New("msc: the SCP neither connected, continued nor released the call")
+
+func (r *run) script(ctx context.Context) error {
+	first, err := r.recv(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if first == nil {
+		return ErrTimeout
+	}
+	if first.ended || first.aborted || first.release != nil {
+		return nil
+	}
+	if !first.connect && !first.cont {
+		return ErrNoInstruction
+	}
+	rrb, ac := first.rrb, first.ac
+	p := r.p
+	switch p.Outcome {
+	case Busy:
+		return r.report(ctx, rrb, camel.EventOCalledPartyBusy, camel.Leg2, &camel.EventSpecificInformationBCSM{
+			OCalledPartyBusySpecificInfo: &camel.OCalledPartyBusySpecificInfo{BusyCause: &camel.Cause{Location: camel.LocationPublicRemote, Value: camel.CauseUserBusy}}})
+	case RouteFailure:
+		return r.report(ctx, rrb, camel.EventRouteSelectFailure, 0, &camel.EventSpecificInformationBCSM{
+			RouteSelectFailureSpecificInfo: &camel.RouteSelectFailureSpecificInfo{FailureCause: &camel.Cause{Location: camel.LocationTransit, Value: camel.CauseNoCircuitAvailable}}})
+	case NoAnswer:
+		if err := r.sleep(ctx, p.AnswerDelay); err != nil {
+			return err
+		}
+		return r.report(ctx, rrb, camel.EventONoAnswer, camel.Leg2, &camel.EventSpecificInformationBCSM{ONoAnswerSpecificInfo: &camel.ONoAnswerSpecificInfo{}})
+	case Abandon:
+		if err := r.sleep(ctx, p.AnswerDelay); err != nil {
+			return err
+		}
+		return r.report(ctx, rrb, camel.EventOAbandon, camel.Leg1, &camel.EventSpecificInformationBCSM{OAbandonSpecificInfo: &camel.OAbandonSpecificInfo{}})
+	}
+	// Answer (and Abort, which answers first).
+	if err := r.sleep(ctx, p.AnswerDelay); err != nil {
+		return err
+	}
+	answered := time.Now()
+	if _, ok := armed(rrb, camel.EventOAnswer, camel.Leg2); ok {
+		r.send(r.erb(camel.EventOAnswer, camel.Leg2, &camel.EventSpecificInformationBCSM{OAnswerSpecificInfo: &camel.AnswerSpecificInfo{}}, camel.MessageNotification))
+	}
+	hangup := answered.Add(p.HoldTime)
+	for {
+		now := time.Now()
+		if ac == nil || now.Add(period(ac)).After(hangup) {
+			break // the call ends before the period does
+		}
+		// The period (Tcp) runs out first.
+		if err := r.sleepUntil(ctx, now.Add(period(ac))); err != nil {
+			return err
+		}
+		talk := time.Since(answered)
+		if ac.AChBillingChargingCharacteristics.ReleaseIfDurationExceeded {
+			// The gsmSSF releases the call at the end of the last period.
+			r.res.Talk = talk
+			return r.finish(ctx, rrb, camel.Leg1, talk, true)
+		}
+		r.send(r.acr(talk, true, false))
+		says, err := r.recv(ctx, 0)
+		if err != nil {
+			return err
+		}
+		if says == nil {
+			return ErrTimeout
+		}
+		if says.ended || says.aborted || says.release != nil {
+			r.res.Talk = talk
+			return nil
+		}
+		if says.ac != nil {
+			ac = says.ac
+		}
+		if says.ac == nil {
+			return fmt.Errorf("msc: after an ApplyChargingReport the SCP sent no ApplyCharging")
+		}
+	}
+	if err := r.sleepUntil(ctx, hangup); err != nil {
+		return err
+	}
+	talk := time.Since(answered)
+	r.res.Talk = talk
+	if p.Outcome == Abort {
+		r.d.Abort(nil)
+		r.step("MSC->SCP", "TC-ABORT")
+		r.res.End = "msc-abort"
+		return nil
+	}
+	leg := camel.Leg1
+	if p.Hangup == SideB {
+		leg = camel.Leg2
+	}
+	return r.finish(ctx, rrb, leg, talk, false)
+}
+
+// finish reports the end of an answered call: the final ApplyChargingReport
+// and the oDisconnect, in the order the lab chose, then waits for the SCP.
+func (r *run) finish(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, leg camel.LegType, talk time.Duration, atExpiry bool) error {
+	acr := r.acr(talk, false, atExpiry)
+	mode, ok := armed(rrb, camel.EventODisconnect, leg)
+	var erb tcap.Component
+	if ok {
+		msgType := camel.MessageRequest
+		if mode == camel.MonitorNotifyAndContinue {
+			msgType = camel.MessageNotification
+		}
+		erb = r.erb(camel.EventODisconnect, leg, &camel.EventSpecificInformationBCSM{ODisconnectSpecificInfo: &camel.DisconnectSpecificInfo{
+			ReleaseCause: &camel.Cause{Location: camel.LocationUser, Value: camel.CauseNormalClearing}}}, msgType)
+	}
+	charged := r.res.Periods != nil
+	first, second := erb, acr
+	if r.p.ACRBeforeERB {
+		first, second = acr, erb
+	}
+	for _, c := range []tcap.Component{first, second} {
+		if c.Type == 0 || (!charged && c.Opcode.Local == int64(camel.OpApplyChargingReport)) {
+			continue
+		}
+		if err := r.send(c); err != nil {
+			break // the SCP ended the dialogue after the first
+		}
+	}
+	if !ok && !charged {
+		return r.endByMSC()
+	}
+	says, err := r.recv(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if says == nil {
+		return r.endByMSC() // nothing armed to wait for, or the SCP is silent
+	}
+	return nil
+}
+
+func (r *run) endByMSC() error {
+	if err := r.d.End(); err == nil {
+		r.step("MSC->SCP", "TC-END")
+		r.res.End = "msc-end"
+	}
+	return nil
+}
+
+// report sends the EventReportBCSM of an unsuccessful call and waits for
+// the SCP's instruction (or ends the dialogue when the event is not armed
+// or armed in notify mode).
+func (r *run) report(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, ev camel.EventTypeBCSM, leg camel.LegType, info *camel.EventSpecificInformationBCSM) error {
+	mode, ok := armed(rrb, ev, leg)
+	if !ok {
+		return r.endByMSC()
+	}
+	msgType := camel.MessageRequest
+	if mode == camel.MonitorNotifyAndContinue {
+		msgType = camel.MessageNotification
+	}
+	if err := r.send(r.erb(ev, leg, info, msgType)); err != nil {
+		return nil
+	}
+	says, err := r.recv(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if says == nil {
+		if msgType == camel.MessageNotification {
+			return r.endByMSC()
+		}
+		return ErrTimeout
+	}
+	return nil
+}
+
+func period(ac *camel.ApplyChargingArg) time.Duration {
+	return time.Duration(ac.AChBillingChargingCharacteristics.MaxCallPeriodDuration) * 100 * time.Millisecond
+}
+
+func (r *run) erb(ev camel.EventTypeBCSM, leg camel.LegType, info *camel.EventSpecificInformationBCSM, t camel.MessageType) tcap.Component {
+	a := &camel.EventReportBCSMArg{EventTypeBCSM: ev, EventSpecificInformationBCSM: *info, LegID: leg, MiscCallInfo: camel.MiscCallInfo{MessageType: t}}
+	return r.invoke(a)
+}
+
+func (r *run) acr(talk time.Duration, legActive, atExpiry bool) tcap.Component {
+	active := legActive
+	res := camel.TimeDurationChargingResult{PartyToCharge: camel.Leg1,
+		TimeInformation: camel.TimeInformation{TimeIfNoTariffSwitch: uint32(talk / (100 * time.Millisecond))},
+		LegActive:       &active, CallLegReleasedAtTcpExpiry: atExpiry && r.p.Phase >= camel.Phase3}
+	return r.invoke(&camel.ApplyChargingReportArg{CallResult: camel.CallResult{TimeDurationChargingResult: res}})
+}
+
+func (r *run) invoke(a camel.Argument) tcap.Component {
+	p, err := camel.AppendArgument(nil, a, r.p.Phase)
+	if err != nil {
+		panic(fmt.Sprintf("msc: encoding %v: %v", a.Opcode(), err)) // values built here always encode
+	}
+	return tcap.NewInvoke(r.d.NewInvokeID(), int64(a.Opcode()), p)
+}
+
+// send continues the dialogue with one component.
+func (r *run) send(c tcap.Component) error {
+	if err := r.d.Continue(c); err != nil {
+		return err
+	}
+	r.step("MSC->SCP", "TC-CONTINUE", camel.Opcode(c.Opcode.Local).String())
+	return nil
+}
+
+// sleep waits, answering ActivityTest meanwhile; a release or an end from
+// the SCP ends the wait with errEnded.
+func (r *run) sleep(ctx context.Context, d time.Duration) error {
+	return r.sleepUntil(ctx, time.Now().Add(d))
+}
+
+var errEnded = errors.New("msc: the SCP ended the call")
+
+func (r *run) sleepUntil(ctx context.Context, t time.Time) error {
+	for {
+		wait := time.Until(t)
+		if wait <= 0 {
+			return nil
+		}
+		says, err := r.recv(ctx, wait)
+		if err != nil {
+			return err
+		}
+		if says != nil && (says.ended || says.aborted || says.release != nil) {
+			return errEnded
+		}
+	}
+}

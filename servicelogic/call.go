@@ -1,0 +1,846 @@
+package servicelogic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/servicelogic/prepaid"
+	"github.com/scpd/scpd/servicelogic/vpn"
+	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
+	"github.com/scpd/scpd/store"
+)
+
+// Timer tags of a call's dialogue.
+const (
+	timerSettle = iota + 1
+	timerShutdown
+)
+
+// Outcomes written into CDRs and counted in metrics.
+const (
+	OutcomeAnswered          = "answered"
+	OutcomeBusy              = "busy"
+	OutcomeNoAnswer          = "no-answer"
+	OutcomeAbandoned         = "abandoned"
+	OutcomeRouteFailure      = "route-select-failure"
+	OutcomeOutOfCredit       = "released-out-of-credit"
+	OutcomeAborted           = "aborted"
+	OutcomeAssociationLost   = "association-lost"
+	OutcomeActivityTestFail  = "activity-test-failed"
+	OutcomeMSCError          = "msc-error"
+	OutcomeShutdown          = "shutdown"
+	OutcomeMTContinued       = "mt-continued"
+	OutcomeMTReleased        = "mt-released"
+	OutcomeSystemFailure     = "system-failure"
+	outcomeRejectedPrefix    = "rejected-"
+	outcomeUnknownServiceKey = "rejected-unknown-service-key"
+)
+
+// call is one call: the session of one TCAP dialogue.
+type call struct {
+	s     *Service
+	d     *dialogue.Dialogue
+	idp   *camel.InitialDPArg
+	id    string
+	phase camel.Phase
+	kind  Kind
+	begun time.Time
+
+	// Parties, as the VPN logic decided them.
+	sub         store.Subscriber
+	calling     string
+	dialled     string
+	destination string
+	translated  bool
+	class       string
+
+	// Prepaid: the call's reservation, in totals since the start.
+	charging bool
+	tariff   store.Tariff
+	seq      uint32
+	reserved int64 // frozen for the call in all (sum of grants)
+	charged  int64 // charged so far
+	covered  int64 // seconds the grants pay for
+	lastCall bool  // the last grant the balance allows was sent (release at expiry)
+
+	// Call progress.
+	answered      bool
+	answerAt      time.Time
+	reported      int64 // talk time reported by ApplyChargingReport, 100 ms units
+	perPeriod     bool  // the MSC reports per period, not since answer
+	finalReport   bool  // ApplyChargingReport with legActive FALSE
+	interim       bool  // ApplyChargingReport with legActive TRUE, not yet answered
+	disconnected  bool  // oDisconnect reported
+	disconnectAt  time.Time
+	endCause      *camel.Cause // cause to release with
+	outcome       string
+	stopSettle    func() bool
+	activityTest  int8
+	testing       bool
+	settled       bool
+	extra         []tcap.Component // Rejects to send with the next message
+	firstAnswered bool
+}
+
+func newCall(s *Service, d *dialogue.Dialogue, ph camel.Phase, idp *camel.InitialDPArg) *call {
+	now := s.now()
+	// Call ids grow with time, which keeps the store's commits small.
+	id := fmt.Sprintf("%016x-%08x", now.UnixNano(), d.ID())
+	return &call{s: s, d: d, idp: idp, id: id, phase: ph, begun: now}
+}
+
+func (c *call) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.s.cfg.StoreTimeout)
+}
+
+func (c *call) nextSeq() uint32 { c.seq++; return c.seq }
+
+// start runs the service the key selects.
+func (c *call) start(invokeID int8) {
+	cfg := &c.s.cfg
+	kind, ok := cfg.Services[int64(c.idp.ServiceKey)]
+	if !ok {
+		// TS 29.078 §4.1.3: an unknown service key has no customer record;
+		// missingCustomerRecord carries no parameter.
+		c.end(tcap.NewReturnError(invokeID, int64(camel.ErrorCodeMissingCustomerRecord), nil))
+		c.writeCDR(outcomeUnknownServiceKey)
+		c.finish(outcomeUnknownServiceKey)
+		return
+	}
+	c.kind = kind
+	c.s.live.Store(c.id, c)
+	c.s.active.Add(1)
+	c.calling = c.callingNumber()
+
+	if isTerminating(c.idp.EventTypeBCSM) {
+		outcome := OutcomeMTContinued
+		if cfg.MT == MTRelease {
+			outcome = OutcomeMTReleased
+			c.end(c.releaseCall(cfg.Causes.MTRelease))
+		} else {
+			c.end(c.continueOp())
+		}
+		c.writeCDR(outcome)
+		c.finish(outcome)
+		return
+	}
+	switch kind {
+	case VPN:
+		c.startVPN()
+	case Prepaid:
+		c.startPrepaid()
+	}
+}
+
+func isTerminating(e camel.EventTypeBCSM) bool {
+	return e == camel.EventTermAttemptAuthorized || (e >= camel.EventTBusy && e <= camel.EventTAbandon)
+}
+
+// callingNumber is the caller's MSISDN in international form.
+func (c *call) callingNumber() string {
+	n := c.idp.CallingPartyNumber
+	nature := vpn.NatureUnknown
+	switch n.NatureOfAddress {
+	case camel.NAIInternational:
+		nature = vpn.NatureInternational
+	case camel.NAINational:
+		nature = vpn.NatureNational
+	}
+	if full, ok := c.s.cfg.Numbering.International(n.Digits, nature); ok {
+		return full
+	}
+	return n.Digits
+}
+
+// dialledNumber is what the caller dialled: calledPartyBCDNumber at an
+// O-CSI collectedInfo, else calledPartyNumber.
+func (c *call) dialledNumber() (string, vpn.Nature) {
+	if b := c.idp.CalledPartyBCDNumber; b.Digits != "" {
+		switch b.Nature {
+		case camel.AddressInternational:
+			return b.Digits, vpn.NatureInternational
+		case camel.AddressNational:
+			return b.Digits, vpn.NatureNational
+		case camel.AddressSubscriber:
+			return b.Digits, vpn.NatureSubscriber
+		}
+		return b.Digits, vpn.NatureUnknown
+	}
+	n := c.idp.CalledPartyNumber
+	switch n.NatureOfAddress {
+	case camel.NAIInternational:
+		return n.Digits, vpn.NatureInternational
+	case camel.NAINational:
+		return n.Digits, vpn.NatureNational
+	case camel.NAISubscriber:
+		return n.Digits, vpn.NatureSubscriber
+	}
+	return n.Digits, vpn.NatureUnknown
+}
+
+// startVPN is steps 101-102: VPN authentication and routing, then the
+// prepaid service for callers with a prepaid contract, the traditional VPN
+// for the others.
+func (c *call) startVPN() {
+	causes := &c.s.cfg.Causes
+	dialled, nature := c.dialledNumber()
+	c.dialled = dialled
+	var refusal vpn.Refusal
+	var dec vpn.Decision
+	err := c.s.store.View(func(tx *store.Tx) error {
+		sub, g, r, err := vpn.Authenticate(tx, c.calling, string(c.idp.IMSI))
+		if err != nil || r != vpn.Accepted {
+			c.sub, refusal = sub, r
+			return err
+		}
+		c.sub = sub
+		dec, err = vpn.Route(tx, c.s.cfg.Numbering, sub, g, dialled, nature)
+		if err != nil {
+			return err
+		}
+		if sub.Prepaid {
+			c.tariff, err = tx.TariffFor(g.ID, dec.Class)
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, vpn.ErrNoDestination):
+		c.reject(causes.BadNumber, "bad-number")
+		return
+	case errors.Is(err, store.ErrNotFound):
+		c.s.log.Error("no tariff for call class", "class", dec.Class, "group", c.sub.GroupID)
+		c.reject(causes.SystemFailure, "no-tariff")
+		return
+	case err != nil:
+		c.s.log.Error("subscriber lookup failed", "call", c.id, "error", err.Error())
+		c.reject(causes.SystemFailure, "system-failure")
+		return
+	}
+	switch refusal {
+	case vpn.UnknownSubscriber:
+		c.reject(causes.UnknownSubscriber, "unknown-subscriber")
+		return
+	case vpn.NoVPNContract, vpn.NoGroup:
+		c.reject(causes.NoVPNContract, refusal.String())
+		return
+	}
+	c.destination, c.translated, c.class = dec.Destination, dec.Translated, dec.Class
+	if !c.sub.Prepaid {
+		// The traditional VPN: no ApplyCharging; a CDR for postpaid billing.
+		c.respond(false, 0)
+		return
+	}
+	c.startCharging()
+}
+
+// startPrepaid is the plain prepaid service through the same interfaces.
+func (c *call) startPrepaid() {
+	causes := &c.s.cfg.Causes
+	dialled, nature := c.dialledNumber()
+	c.dialled, c.class = dialled, store.ClassPrepaid
+	c.destination, _ = c.s.cfg.Numbering.International(dialled, nature)
+	if c.destination == "" {
+		c.destination = dialled
+	}
+	err := c.s.store.View(func(tx *store.Tx) error {
+		sub, err := tx.Subscriber(c.calling)
+		if errors.Is(err, store.ErrNotFound) && c.idp.IMSI != "" {
+			sub, err = tx.SubscriberByIMSI(string(c.idp.IMSI))
+		}
+		if err != nil {
+			return err
+		}
+		c.sub = sub
+		c.tariff, err = tx.TariffFor("", store.ClassPrepaid)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound) && c.sub.MSISDN == "":
+		c.reject(causes.UnknownSubscriber, "unknown-subscriber")
+		return
+	case err != nil:
+		c.s.log.Error("prepaid lookup failed", "call", c.id, "error", err.Error())
+		c.reject(causes.SystemFailure, "system-failure")
+		return
+	case !c.sub.Prepaid:
+		c.reject(causes.NoPrepaidContract, "no-prepaid-contract")
+		return
+	}
+	c.startCharging()
+}
+
+// startCharging is steps 103-107: Authenticate, then ApplyFee for the
+// first quota, then the one TC-CONTINUE that arms the events, applies
+// charging and routes the call.
+func (c *call) startCharging() {
+	causes := &c.s.cfg.Causes
+	ctx, cancel := c.ctx()
+	defer cancel()
+	auth, err := c.s.prepaid.Authenticate(ctx, c.sub.AccountID)
+	if err != nil {
+		c.s.log.Error("authenticate failed", "call", c.id, "error", err.Error())
+		c.reject(causes.SystemFailure, "system-failure")
+		return
+	}
+	if !auth.OK {
+		c.reject(c.causeFor(auth.Reason), auth.Reason.String())
+		return
+	}
+	c.charging = true
+	period, granted, ok := c.applyFee(0, c.s.cfg.FirstQuota, c.s.cfg.RingingAllowance)
+	if !ok {
+		return // applyFee released the call
+	}
+	_ = granted
+	c.respond(true, period)
+}
+
+// causeFor maps a prepaid refusal to its release cause.
+func (c *call) causeFor(r prepaid.Reason) camel.CauseValue {
+	k := &c.s.cfg.Causes
+	switch r {
+	case prepaid.ReasonUnknownAccount:
+		return k.UnknownAccount
+	case prepaid.ReasonExpired:
+		return k.Expired
+	case prepaid.ReasonBlocked:
+		return k.Blocked
+	case prepaid.ReasonReportedLost:
+		return k.ReportedLost
+	}
+	return k.NoBalance
+}
+
+// applyFee freezes the next quota: enough for `quota` more talk time after
+// the `talked` seconds so far. It returns the talk time the ApplyCharging
+// may grant. When nothing can be granted it settles the call and releases
+// it (ok false).
+func (c *call) applyFee(talked int64, quota time.Duration, extra time.Duration) (period int64, granted int64, ok bool) {
+	t := c.tariff
+	target := talked + int64(quota/time.Second)
+	ask := max(prepaid.Cost(t, target)-c.reserved, 0)
+	minimum := max(prepaid.Cost(t, talked+max(t.Initial, 1))-c.reserved, 0)
+	if talked > 0 {
+		minimum = max(prepaid.Cost(t, talked+max(t.Subsequent, 1))-c.reserved, 0)
+	}
+	minimum = min(minimum, ask)
+	ctx, cancel := c.ctx()
+	defer cancel()
+	g, err := c.s.prepaid.ApplyFee(ctx, prepaid.ApplyRequest{
+		CallID: c.id, Seq: c.nextSeq(), AccountID: c.sub.AccountID, Amount: ask, MinAmount: minimum,
+		Deadline: c.s.now().Add(extra + quota + c.s.cfg.ReservationMargin),
+		Tariff:   t, Seconds: max(target-c.covered, 0),
+		Service: string(c.kind), Calling: c.calling, Called: c.destination,
+	})
+	if err != nil {
+		c.s.log.Error("apply fee failed", "call", c.id, "error", err.Error())
+		c.releaseAndSettle(c.s.cfg.Causes.SystemFailure, OutcomeSystemFailure)
+		return 0, 0, false
+	}
+	c.reserved += g.Granted
+	c.covered = g.TotalSeconds
+	c.s.obs.Fee(FeeFrozen, g.Granted)
+	period = min(c.covered-talked, int64(quota/time.Second))
+	if period <= 0 {
+		cause, outcome := c.causeFor(g.Reason), outcomeRejectedPrefix+g.Reason.String()
+		if talked > 0 || c.answered {
+			cause, outcome = c.s.cfg.Causes.OutOfCredit, OutcomeOutOfCredit
+		}
+		c.releaseAndSettle(cause, outcome)
+		return 0, g.Granted, false
+	}
+	// The balance gave less than asked, or what is left cannot pay for
+	// another increment: this is the last period, so the MSC releases the
+	// call at its end, after the warning tone.
+	next := prepaid.Cost(t, c.covered+max(t.Subsequent, 1)) - prepaid.Cost(t, c.covered)
+	c.lastCall = g.Granted < ask || g.Available < next
+	return period, g.Granted, true
+}
+
+// respond sends the first answer in one TC-CONTINUE: RequestReportBCSMEvent,
+// ApplyCharging (prepaid), then Connect (a translated number) or Continue.
+func (c *call) respond(charging bool, period int64) {
+	comps := append(c.extra, c.invoke(c.armEvents()))
+	c.extra = nil
+	if charging {
+		comps = append(comps, c.invoke(c.applyCharging(period)))
+	}
+	if c.translated {
+		comps = append(comps, c.invoke(c.connect()))
+	} else {
+		comps = append(comps, c.continueOp())
+	}
+	c.send(false, comps...)
+}
+
+// armEvents asks for the events that settle a call (steps 108-111): the
+// ends of an unanswered call interrupt the MSC so scpd releases it with
+// the right cause; answer and abandon are notifications; both disconnects
+// interrupt, so scpd settles before the call is cleared.
+func (c *call) armEvents() *camel.RequestReportBCSMEventArg {
+	leg1, leg2 := camel.LegID{SendingSideID: camel.Leg1}, camel.LegID{SendingSideID: camel.Leg2}
+	return &camel.RequestReportBCSMEventArg{BCSMEvents: []camel.BCSMEvent{
+		{EventTypeBCSM: camel.EventRouteSelectFailure, MonitorMode: camel.MonitorInterrupted},
+		{EventTypeBCSM: camel.EventOCalledPartyBusy, MonitorMode: camel.MonitorInterrupted, LegID: leg2},
+		{EventTypeBCSM: camel.EventONoAnswer, MonitorMode: camel.MonitorInterrupted, LegID: leg2},
+		{EventTypeBCSM: camel.EventOAnswer, MonitorMode: camel.MonitorNotifyAndContinue, LegID: leg2},
+		{EventTypeBCSM: camel.EventOAbandon, MonitorMode: camel.MonitorNotifyAndContinue, LegID: leg1},
+		{EventTypeBCSM: camel.EventODisconnect, MonitorMode: camel.MonitorInterrupted, LegID: leg1},
+		{EventTypeBCSM: camel.EventODisconnect, MonitorMode: camel.MonitorInterrupted, LegID: leg2},
+	}}
+}
+
+// applyCharging grants `period` seconds of talk time; on the last grant
+// the balance allows, the MSC releases at its end after a warning tone
+// (encoded in the negotiated phase's shape by package camel).
+func (c *call) applyCharging(period int64) *camel.ApplyChargingArg {
+	return &camel.ApplyChargingArg{
+		AChBillingChargingCharacteristics: camel.AChBillingChargingCharacteristics{
+			MaxCallPeriodDuration:     uint32(min(period*10, 864000)),
+			ReleaseIfDurationExceeded: c.lastCall,
+			Tone:                      c.lastCall,
+		},
+		PartyToCharge: camel.Leg1,
+	}
+}
+
+// connect routes the call to the member's full number; the short number
+// the caller dialled goes along as the original called party.
+func (c *call) connect() *camel.ConnectArg {
+	return &camel.ConnectArg{
+		DestinationRoutingAddress: camel.CalledPartyNumber{NatureOfAddress: camel.NAIInternational, NumberingPlan: camel.NPIISDN, Digits: c.destination},
+		OriginalCalledPartyID:     camel.RedirectingNumber{NatureOfAddress: camel.NAIUnknown, NumberingPlan: camel.NPIISDN, Digits: c.dialled},
+	}
+}
+
+func (c *call) continueOp() tcap.Component {
+	c.s.obs.Operation(false, camel.OpContinue)
+	return tcap.NewInvoke(c.d.NewInvokeID(), int64(camel.OpContinue), nil)
+}
+
+func (c *call) releaseCall(cause camel.CauseValue) tcap.Component {
+	return c.invoke(&camel.ReleaseCallArg{Cause: camel.Cause{Location: camel.LocationPublicLocal, Value: cause}})
+}
+
+// invoke encodes an operation for the call's phase.
+func (c *call) invoke(a camel.Argument) tcap.Component {
+	p, err := camel.AppendArgument(nil, a, c.phase)
+	if err != nil {
+		// Values scpd builds always encode; reaching here is a bug.
+		panic(fmt.Sprintf("servicelogic: encoding %v: %v", a.Opcode(), err))
+	}
+	c.s.obs.Operation(false, a.Opcode())
+	return tcap.NewInvoke(c.d.NewInvokeID(), int64(a.Opcode()), p)
+}
+
+// send continues the dialogue; end closes it.
+func (c *call) send(end bool, comps ...tcap.Component) {
+	comps = append(c.extra, comps...)
+	c.extra = nil
+	var err error
+	if end {
+		err = c.d.End(comps...)
+	} else {
+		err = c.d.Continue(comps...)
+	}
+	if !c.firstAnswered {
+		c.firstAnswered = true
+		c.s.obs.FirstAnswer(c.s.now().Sub(c.begun))
+	}
+	if err != nil && !errors.Is(err, dialogue.ErrClosed) {
+		c.s.log.Warn("answer not sent", "call", c.id, "error", err.Error())
+	}
+}
+
+func (c *call) end(comps ...tcap.Component) { c.send(true, comps...) }
+
+// reject ends a call before any money moved: ReleaseCall with the cause,
+// and a CDR saying why.
+func (c *call) reject(cause camel.CauseValue, why string) {
+	c.end(c.releaseCall(cause))
+	c.writeCDR(outcomeRejectedPrefix + why)
+	c.finish(outcomeRejectedPrefix + why)
+}
+
+// releaseAndSettle ends the call now: ReleaseCall, settle, CDR.
+func (c *call) releaseAndSettle(cause camel.CauseValue, outcome string) {
+	c.outcome = outcome
+	c.end(c.releaseCall(cause))
+	c.settle()
+}
+
+// components handles what the MSC sent in a TC-CONTINUE (ended false) or
+// TC-END (ended true), then decides what to answer.
+func (c *call) components(comps []tcap.Component, ended bool) {
+	for _, comp := range comps {
+		switch comp.Type {
+		case tcap.Invoke:
+			op := camel.Opcode(comp.Opcode.Local)
+			c.s.obs.Operation(true, op)
+			arg, err := camel.DecodeArgument(op, c.phase, comp.Parameter)
+			if err != nil {
+				c.s.log.Warn("operation refused", "call", c.id, "error", err.Error())
+				c.extra = append(c.extra, rejectFor(comp, err))
+				continue
+			}
+			switch a := arg.(type) {
+			case *camel.EventReportBCSMArg:
+				c.eventReport(a)
+			case *camel.ApplyChargingReportArg:
+				c.chargingReport(a)
+			}
+		case tcap.ReturnResultLast:
+			if c.testing && comp.InvokeID == c.activityTest {
+				c.testing = false // the MSC still knows the call
+			}
+		case tcap.ReturnError, tcap.Reject:
+			// The MSC refused an instruction: without it the call is not
+			// under control, so end it.
+			c.s.log.Warn("MSC refused an operation", "call", c.id, "component", comp.Type.String(),
+				"invoke", comp.InvokeID, "error", comp.ErrorCode.String(), "problem", comp.Problem.String())
+			if c.outcome == "" {
+				c.outcome = OutcomeMSCError
+			}
+		}
+	}
+	c.decide(ended)
+}
+
+// eventReport records an EventReportBCSM.
+func (c *call) eventReport(a *camel.EventReportBCSMArg) {
+	info := &a.EventSpecificInformationBCSM
+	switch a.EventTypeBCSM {
+	case camel.EventOAnswer, camel.EventTAnswer:
+		if c.answered {
+			return
+		}
+		c.answered, c.answerAt = true, c.s.now()
+		if c.charging {
+			// Durable, so a crash before the end still charges the answered time.
+			ctx, cancel := c.ctx()
+			if err := c.s.prepaid.MarkAnswered(ctx, c.id, c.nextSeq(), c.answerAt); err != nil {
+				c.s.log.Warn("answer time not recorded", "call", c.id, "error", err.Error())
+			}
+			cancel()
+		}
+	case camel.EventOCalledPartyBusy, camel.EventTBusy:
+		c.setOutcome(OutcomeBusy, camel.CauseUserBusy, nil)
+		if i := info.OCalledPartyBusySpecificInfo; i != nil && i.BusyCause != nil {
+			c.endCause = i.BusyCause
+		}
+	case camel.EventONoAnswer, camel.EventTNoAnswer:
+		c.setOutcome(OutcomeNoAnswer, camel.CauseNoAnswer, nil)
+	case camel.EventRouteSelectFailure:
+		c.setOutcome(OutcomeRouteFailure, camel.CauseNormalUnspecified, nil)
+		if i := info.RouteSelectFailureSpecificInfo; i != nil && i.FailureCause != nil {
+			c.endCause = i.FailureCause
+		}
+	case camel.EventOAbandon, camel.EventTAbandon:
+		c.setOutcome(OutcomeAbandoned, camel.CauseNormalClearing, nil)
+		c.disconnected, c.disconnectAt = true, c.s.now()
+	case camel.EventODisconnect, camel.EventTDisconnect:
+		var cause *camel.Cause
+		if i := info.ODisconnectSpecificInfo; i != nil {
+			cause = i.ReleaseCause
+		}
+		if i := info.TDisconnectSpecificInfo; i != nil {
+			cause = i.ReleaseCause
+		}
+		c.setOutcome(OutcomeAnswered, camel.CauseNormalClearing, cause)
+		if !c.disconnected {
+			c.disconnected, c.disconnectAt = true, c.s.now()
+		}
+	}
+}
+
+func (c *call) setOutcome(outcome string, def camel.CauseValue, cause *camel.Cause) {
+	if c.outcome == "" || c.outcome == OutcomeAnswered {
+		c.outcome = outcome
+	}
+	if c.endCause == nil {
+		if cause == nil {
+			cause = &camel.Cause{Location: camel.LocationPublicLocal, Value: def}
+		}
+		c.endCause = cause
+	}
+}
+
+// chargingReport records an ApplyChargingReport: talk time since answer,
+// and whether the call is still up.
+func (c *call) chargingReport(a *camel.ApplyChargingReportArg) {
+	r := &a.TimeDurationChargingResult
+	tenths := int64(r.TimeInformation.TimeIfNoTariffSwitch)
+	if ts := r.TimeInformation.TimeIfTariffSwitch; ts != nil {
+		tenths = int64(ts.TimeSinceTariffSwitch) + int64(ts.TariffSwitchInterval)*10
+	}
+	// TS 29.078 reports the time since answer; an MSC whose reports fall
+	// is counting per period instead, and the reports add up.
+	if tenths < c.reported && !c.perPeriod {
+		c.perPeriod = true
+		c.s.log.Warn("MSC reports call time per period, not since answer", "call", c.id)
+	}
+	if c.perPeriod {
+		c.reported += tenths
+	} else {
+		c.reported = tenths
+	}
+	if !c.answered && tenths > 0 {
+		// The oAnswer report went missing: the MSC's clock says it answered.
+		c.answered, c.answerAt = true, c.s.now().Add(-time.Duration(tenths)*100*time.Millisecond)
+	}
+	if !r.IsLegActive() {
+		c.finalReport = true
+		if c.outcome == "" {
+			c.outcome = OutcomeAnswered
+		}
+		// The MSC released at the end of the last period the balance paid
+		// for (phase 2 has no callLegReleasedAtTcpExpiry: the time tells).
+		if c.lastCall && (r.CallLegReleasedAtTcpExpiry || c.reported/10 >= c.covered) {
+			c.outcome = OutcomeOutOfCredit
+		}
+		return
+	}
+	c.interim = true
+}
+
+// talkSeconds is the answered time to charge: what the MSC reported when
+// the final report came, else what scpd measured, never beyond what the
+// grants cover. Tenths of a second are dropped (subscriber's favour).
+func (c *call) talkSeconds() int64 {
+	if !c.answered {
+		return 0
+	}
+	if c.finalReport {
+		return c.reported / 10
+	}
+	end := c.disconnectAt
+	if end.IsZero() {
+		end = c.s.now()
+	}
+	measured := int64(end.Sub(c.answerAt) / time.Second)
+	if c.charging {
+		measured = min(measured, c.covered)
+	}
+	return max(measured, c.reported/10)
+}
+
+// decide answers after a message: charge an interim report and grant the
+// next quota, or settle an ended call, or wait for the other half of the
+// end (final report and disconnect come in either order).
+func (c *call) decide(ended bool) {
+	if c.settled {
+		return
+	}
+	switch {
+	case ended:
+		// The MSC closed the dialogue: settle with what is known.
+		if c.outcome == "" {
+			c.outcome = OutcomeAborted
+		}
+		c.settle()
+		return
+	case c.outcome == OutcomeMSCError:
+		c.releaseAndSettle(c.s.cfg.Causes.SystemFailure, OutcomeMSCError)
+		return
+	case c.outcome == OutcomeBusy || c.outcome == OutcomeNoAnswer || c.outcome == OutcomeRouteFailure:
+		c.end(c.releaseCallWith(c.endCause))
+		c.settle()
+		return
+	case c.outcome == OutcomeAbandoned:
+		c.end()
+		c.settle()
+		return
+	case c.disconnected && (c.finalReport || !c.charging):
+		c.end(c.releaseCallWith(c.endCause))
+		c.settle()
+		return
+	case c.disconnected || c.finalReport:
+		if c.stopSettle == nil {
+			c.stopSettle = c.d.AfterFunc(c.s.cfg.SettleWait, timerSettle)
+		}
+	case c.interim:
+		c.interim = false
+		c.nextQuota()
+		return
+	}
+	if len(c.extra) > 0 {
+		c.send(false)
+	}
+}
+
+func (c *call) releaseCallWith(cause *camel.Cause) tcap.Component {
+	if cause == nil {
+		return c.releaseCall(camel.CauseNormalClearing)
+	}
+	return c.invoke(&camel.ReleaseCallArg{Cause: *cause})
+}
+
+// nextQuota is steps 108-109 during the call: DeductFee the time used so
+// far, ApplyFee the next quota, and grant it with a new ApplyCharging.
+func (c *call) nextQuota() {
+	talked := c.reported / 10
+	if !c.deduct(talked) {
+		c.releaseAndSettle(c.s.cfg.Causes.SystemFailure, OutcomeSystemFailure)
+		return
+	}
+	if c.lastCall {
+		// The MSC releases at the end of the last period; a report before
+		// it means it did not: release now.
+		c.releaseAndSettle(c.s.cfg.Causes.OutOfCredit, OutcomeOutOfCredit)
+		return
+	}
+	period, _, ok := c.applyFee(talked, c.s.cfg.NextQuota, 0)
+	if !ok {
+		return
+	}
+	c.send(false, c.invoke(c.applyCharging(period)))
+}
+
+// deduct charges the cost of `talked` seconds, less what was charged, from
+// the frozen fee (step 109). It reports false when the store failed.
+func (c *call) deduct(talked int64) bool {
+	total := min(prepaid.Cost(c.tariff, talked), c.reserved)
+	amount := total - c.charged
+	if amount <= 0 {
+		return true
+	}
+	ctx, cancel := c.ctx()
+	defer cancel()
+	r, err := c.s.prepaid.DeductFee(ctx, prepaid.DeductRequest{CallID: c.id, Seq: c.nextSeq(), Amount: amount})
+	if err != nil {
+		c.s.log.Error("deduct fee failed", "call", c.id, "error", err.Error())
+		return false
+	}
+	c.charged = r.TotalCharged
+	c.s.obs.Fee(FeeCharged, r.Charged)
+	return true
+}
+
+// settle is steps 109-111 at the end of the call: DeductFee the answered
+// time, ReturnFee the rest with the CDR in the same transaction. A failure
+// leaves the reservation to the sweeper, which settles it past its
+// deadline: money is never frozen forever.
+func (c *call) settle() {
+	if c.settled {
+		return
+	}
+	c.settled = true
+	if c.stopSettle != nil {
+		c.stopSettle()
+	}
+	if c.outcome == "" {
+		c.outcome = OutcomeAnswered
+	}
+	if !c.charging {
+		c.writeCDR(c.outcome)
+		c.finish(c.outcome)
+		return
+	}
+	talk := c.talkSeconds()
+	c.deduct(talk)
+	cdr := c.cdr(c.outcome, talk)
+	ctx, cancel := c.ctx()
+	defer cancel()
+	r, err := c.s.prepaid.ReturnFee(ctx, prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr})
+	if err != nil {
+		c.s.log.Error("return fee failed; the sweeper will settle the reservation", "call", c.id, "error", err.Error())
+	} else {
+		c.s.obs.Fee(FeeReturned, r.Returned)
+	}
+	c.finish(c.outcome)
+}
+
+// finish forgets the call.
+func (c *call) finish(outcome string) {
+	if _, ok := c.s.live.LoadAndDelete(c.id); ok {
+		c.s.active.Add(-1)
+	}
+	c.d.User = nil
+	c.s.obs.CallEnded(c.kind, outcome)
+}
+
+// cdr builds the call's record.
+func (c *call) cdr(outcome string, talk int64) store.CDR {
+	end := c.s.now()
+	r := store.CDR{CallID: c.id, Service: string(c.kind), AccountID: c.sub.AccountID, Calling: c.calling, Called: c.dialled,
+		CallClass: c.class, Start: c.begun, End: end, Duration: talk, Charged: c.charged, Outcome: outcome}
+	if c.translated || c.destination != c.dialled {
+		r.Translated = c.destination
+	}
+	if c.answered {
+		r.Answer = c.answerAt
+	}
+	if r.Service == "" {
+		r.Service = "unknown"
+	}
+	return r
+}
+
+// writeCDR writes the record of a call that froze no money.
+func (c *call) writeCDR(outcome string) {
+	cdr := c.cdr(outcome, c.talkSeconds())
+	ctx, cancel := c.ctx()
+	defer cancel()
+	if err := c.s.store.Batch(ctx, func(tx *store.Tx) error { return tx.AppendCDR(&cdr) }); err != nil {
+		c.s.log.Error("CDR not written", "call", c.id, "outcome", outcome, "error", err.Error())
+	}
+}
+
+// aborted settles a call whose dialogue ended abnormally: the answered
+// time scpd measured, capped at the grant.
+func (c *call) aborted(info dialogue.AbortInfo) {
+	if c.settled {
+		return
+	}
+	switch info.Cause {
+	case dialogue.AbortAssociationLost:
+		c.outcome = OutcomeAssociationLost
+	case dialogue.AbortShutdown:
+		c.outcome = OutcomeShutdown
+	default:
+		if c.outcome == "" || c.outcome == OutcomeAnswered {
+			c.outcome = OutcomeAborted
+		}
+	}
+	c.settle()
+}
+
+// idle tests a quiet dialogue with ActivityTest; no answer within the
+// invoke timer aborts and settles the call.
+func (c *call) idle() {
+	if c.settled || c.testing {
+		return
+	}
+	c.testing = true
+	c.activityTest = c.d.NewInvokeID()
+	c.s.obs.Operation(false, camel.OpActivityTest)
+	c.send(false, tcap.NewInvoke(c.activityTest, int64(camel.OpActivityTest), nil))
+}
+
+func (c *call) invokeTimeout(id int8) {
+	if c.testing && id == c.activityTest && !c.settled {
+		c.outcome = OutcomeActivityTestFail
+		c.d.Abort(nil)
+		c.settle()
+	}
+}
+
+func (c *call) timer(tag int) {
+	switch tag {
+	case timerSettle:
+		if !c.settled {
+			c.end(c.releaseCallWith(c.endCause))
+			c.settle()
+		}
+	case timerShutdown:
+		if !c.settled {
+			c.outcome = OutcomeShutdown
+			c.d.Abort(nil)
+			c.settle()
+		}
+	}
+}

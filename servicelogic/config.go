@@ -1,0 +1,138 @@
+package servicelogic
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/servicelogic/vpn"
+)
+
+// Kind names a service a service key runs.
+type Kind string
+
+// Services.
+const (
+	// VPN is the VPN service of the method, which invokes the prepaid
+	// service for subscribers with a prepaid contract.
+	VPN Kind = "vpn"
+	// Prepaid is plain prepaid calling through the same four interfaces.
+	Prepaid Kind = "prepaid"
+)
+
+// MTTreatment is what scpd does with a mobile-terminated InitialDP (T-CSI,
+// eventTypeBCSM termAttemptAuthorized): neither service charges the called
+// party, so by default the call simply continues.
+type MTTreatment string
+
+// MT treatments.
+const (
+	MTContinue MTTreatment = "continue" // TC-END with Continue, a CDR with outcome mt-continued
+	MTRelease  MTTreatment = "release"  // TC-END with ReleaseCall (Causes.MTRelease)
+)
+
+// Causes are the Q.850 causes of the ReleaseCall scpd sends for each
+// reason it ends a call.
+type Causes struct {
+	UnknownSubscriber camel.CauseValue // caller not in the subscriber data
+	NoVPNContract     camel.CauseValue // step 102: no VPN contract, the VPN service fails
+	NoPrepaidContract camel.CauseValue // prepaid service key, subscriber without prepaid
+	UnknownAccount    camel.CauseValue
+	Expired           camel.CauseValue // account validity ended
+	Blocked           camel.CauseValue
+	ReportedLost      camel.CauseValue
+	NoBalance         camel.CauseValue // below the minimum threshold, or nothing to freeze
+	OutOfCredit       camel.CauseValue // the balance ran out during the call
+	BadNumber         camel.CauseValue // dialled number neither a short nor a full number
+	SystemFailure     camel.CauseValue // the store failed: fail safe, release
+	MTRelease         camel.CauseValue
+}
+
+// DefaultCauses are the causes documented in the README.
+func DefaultCauses() Causes {
+	return Causes{
+		UnknownSubscriber: camel.CauseCallRejected,
+		NoVPNContract:     camel.CauseFacilityNotSubscribed,
+		NoPrepaidContract: camel.CauseFacilityNotSubscribed,
+		UnknownAccount:    camel.CauseCallRejected,
+		Expired:           camel.CauseCallRejected,
+		Blocked:           camel.CauseCallRejected,
+		ReportedLost:      camel.CauseCallRejected,
+		NoBalance:         camel.CauseCallRejected,
+		OutOfCredit:       camel.CauseNormalClearing,
+		BadNumber:         camel.CauseInvalidNumberFormat,
+		SystemFailure:     camel.CauseTemporaryFailure,
+		MTRelease:         camel.CauseCallRejected,
+	}
+}
+
+// Config of the call service logic.
+type Config struct {
+	// Services maps service keys to services.
+	Services  map[int64]Kind
+	Numbering vpn.Numbering
+	// FirstQuota and NextQuota are the talk time asked of the prepaid
+	// logic when the call starts and at each ApplyChargingReport; each
+	// ApplyCharging grants what was frozen, at most the quota.
+	FirstQuota, NextQuota time.Duration
+	// RingingAllowance and ReservationMargin set a reservation's deadline:
+	// now + ringing allowance (first quota only) + granted time + margin.
+	// Past it, a crashed scpd's sweeper settles the call.
+	RingingAllowance, ReservationMargin time.Duration
+	// SettleWait is how long to wait, after the final ApplyChargingReport
+	// or the disconnect EventReportBCSM, for the other one (MSCs send them
+	// in either order).
+	SettleWait time.Duration
+	// StoreTimeout bounds each prepaid operation.
+	StoreTimeout time.Duration
+	MT           MTTreatment
+	Causes       Causes
+}
+
+// DefaultConfig has service key 100 run VPN and 200 plain prepaid, with
+// five-minute quotas.
+func DefaultConfig() Config {
+	return Config{
+		Services:          map[int64]Kind{100: VPN, 200: Prepaid},
+		Numbering:         vpn.Numbering{CountryCode: "31", NationalPrefix: "0", InternationalPrefix: "00", MaxShortNumber: 6},
+		FirstQuota:        5 * time.Minute,
+		NextQuota:         5 * time.Minute,
+		RingingAllowance:  3 * time.Minute,
+		ReservationMargin: time.Minute,
+		SettleWait:        2 * time.Second,
+		StoreTimeout:      5 * time.Second,
+		MT:                MTContinue,
+		Causes:            DefaultCauses(),
+	}
+}
+
+// Validate checks the configuration and names the field at fault.
+func (c *Config) Validate() error {
+	if len(c.Services) == 0 {
+		return fmt.Errorf("services: at least one service key")
+	}
+	for k, kind := range c.Services {
+		if k < 0 || k > 2147483647 {
+			return fmt.Errorf("services: service key %d: must be 0..2147483647 (Integer4)", k)
+		}
+		if kind != VPN && kind != Prepaid {
+			return fmt.Errorf("services: key %d: service %q: use vpn or prepaid", k, kind)
+		}
+	}
+	if c.FirstQuota < time.Second || c.NextQuota < time.Second {
+		return fmt.Errorf("first_quota and next_quota: at least 1s")
+	}
+	if c.FirstQuota > 864000*100*time.Millisecond || c.NextQuota > 864000*100*time.Millisecond {
+		return fmt.Errorf("first_quota and next_quota: at most 86400s (maxCallPeriodDuration)")
+	}
+	if c.SettleWait <= 0 || c.StoreTimeout <= 0 {
+		return fmt.Errorf("settle_wait and store_timeout: must be positive")
+	}
+	if c.MT != MTContinue && c.MT != MTRelease {
+		return fmt.Errorf("mt_treatment %q: use continue or release", c.MT)
+	}
+	if c.Numbering.MaxShortNumber <= 0 {
+		return fmt.Errorf("numbering.max_short_number: must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package servicelogic_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scpd/scpd/cmd/ssfsim/msc"
+	"github.com/scpd/scpd/servicelogic"
+	"github.com/scpd/scpd/servicelogic/prepaid"
+	"github.com/scpd/scpd/sigtran/m3ua"
+	"github.com/scpd/scpd/sigtran/stack"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
+	"github.com/scpd/scpd/sigtran/transport"
+	"github.com/scpd/scpd/store"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// scp runs the service logic in this process over a real store and a
+// TCP association, so the race detector sees the whole call path.
+func scp(t *testing.T) (*servicelogic.Service, *store.Store, string) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	err = st.Update(func(tx *store.Tx) error {
+		for _, tr := range []store.Tariff{{Class: store.ClassOnNet, PricePerMinute: 60, Initial: 1, Subsequent: 1},
+			{Class: store.ClassOffNet, PricePerMinute: 120, Initial: 1, Subsequent: 1, SetupCharge: 10}} {
+			if err := tx.PutTariff(tr); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutGroup(store.Group{ID: "G", Name: "G"}, true); err != nil {
+			return err
+		}
+		if _, err := tx.CreateAccount(store.Account{ID: "A", Currency: "EUR", Opening: 1_000_000}, time.Now()); err != nil {
+			return err
+		}
+		for _, s := range []store.Subscriber{
+			{MSISDN: "31600000001", VPN: true, GroupID: "G", ShortNumber: "11", Prepaid: true, AccountID: "A"},
+			{MSISDN: "31600000002", VPN: true, GroupID: "G", ShortNumber: "12"},
+		} {
+			if err := tx.PutSubscriber(s, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := servicelogic.DefaultConfig()
+	cfg.FirstQuota, cfg.NextQuota, cfg.SettleWait = time.Second, time.Second, 200*time.Millisecond
+	svc, err := servicelogic.New(cfg, st, prepaid.New(st, prepaid.Options{}), nil, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := m3ua.DefaultConfig()
+	mc.PointCode = 2
+	mc.Listen = transport.Config{Kind: transport.TCP, Local: []string{"127.0.0.1:0"}}
+	mc.Peers = []m3ua.Peer{{Name: "msc", Remote: []string{"127.0.0.1"}, PointCode: 1}}
+	tc := dialogue.DefaultConfig()
+	tc.AcceptAC = servicelogic.AcceptAC
+	sig, err := stack.New(stack.Config{M3UA: mc, TCAP: tc}, svc, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sig.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sig.Close)
+	return svc, st, sig.Node.Addr().String()
+}
+
+func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
+	svc, st, addr := scp(t)
+	cfg := msc.DefaultConfig()
+	cfg.SCP = []string{addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sim, err := msc.Start(ctx, cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+
+	const calls = 40
+	var wg sync.WaitGroup
+	outcomes := []msc.Outcome{msc.Answer, msc.Busy, msc.Abandon, msc.Abort}
+	for i := 0; i < calls; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", AnswerDelay: 20 * time.Millisecond,
+				HoldTime: 1100 * time.Millisecond, Outcome: outcomes[i%len(outcomes)]}
+			if i%3 == 0 {
+				c.Called = "0201234567" // off-net
+			}
+			if _, err := sim.Call(context.Background(), c); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if svc.Active() != 0 {
+		t.Fatalf("%d calls still active", svc.Active())
+	}
+	var cdrs []store.CDR
+	var acct store.Account
+	st.View(func(tx *store.Tx) (err error) {
+		if cdrs, err = tx.CDRs(store.CDRFilter{}); err != nil {
+			return err
+		}
+		acct, err = tx.Account("A")
+		return err
+	})
+	if len(cdrs) != calls {
+		t.Fatalf("%d CDRs for %d calls", len(cdrs), calls)
+	}
+	var charged int64
+	for _, c := range cdrs {
+		charged += c.Charged
+	}
+	if acct.Frozen != 0 || acct.Charged != charged || acct.Available != 1_000_000-charged || charged == 0 {
+		t.Fatalf("account %+v; CDRs charged %d", acct, charged)
+	}
+	rep, err := st.Audit()
+	if err != nil || !rep.OK() {
+		t.Fatalf("audit: %+v %v", rep.Problems, err)
+	}
+}
