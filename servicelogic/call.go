@@ -18,6 +18,7 @@ import (
 const (
 	timerSettle = iota + 1
 	timerShutdown
+	timerRecordAnswer
 )
 
 // Outcomes written into CDRs and counted in metrics.
@@ -36,6 +37,8 @@ const (
 	OutcomeMTContinued       = "mt-continued"
 	OutcomeMTReleased        = "mt-released"
 	OutcomeSystemFailure     = "system-failure"
+	OutcomeOverloadReleased  = "overload-released"
+	OutcomeOverloadContinued = "overload-continued"
 	outcomeRejectedPrefix    = "rejected-"
 	outcomeUnknownServiceKey = "rejected-unknown-service-key"
 )
@@ -112,9 +115,13 @@ func (c *call) start(invokeID int8) {
 		return
 	}
 	c.kind = kind
+	c.calling = c.callingNumber()
+	if bound := c.s.overloaded(); bound != "" {
+		c.overload(bound)
+		return
+	}
 	c.s.live.Store(c.id, c)
 	c.s.active.Add(1)
-	c.calling = c.callingNumber()
 
 	if isTerminating(c.idp.EventTypeBCSM) {
 		outcome := OutcomeMTContinued
@@ -134,6 +141,31 @@ func (c *call) start(invokeID int8) {
 	case Prepaid:
 		c.startPrepaid()
 	}
+}
+
+// overload answers a call scpd cannot take now, at once: release with the
+// configured cause, or let it continue uncharged. Its CDR is written
+// without holding up the answer.
+func (c *call) overload(bound string) {
+	o := &c.s.cfg.Overload
+	c.s.obs.Overload(bound)
+	outcome := OutcomeOverloadReleased
+	if o.Treatment == OverloadContinue {
+		outcome = OutcomeOverloadContinued
+		c.end(c.continueOp())
+	} else {
+		c.end(c.releaseCall(o.Cause))
+	}
+	cdr := c.cdr(outcome, 0)
+	go func() {
+		ctx, cancel := c.ctx()
+		defer cancel()
+		if err := c.s.store.Batch(ctx, func(tx *store.Tx) error { return tx.AppendCDR(&cdr) }); err != nil {
+			c.s.log.Warn("overload CDR not written", "call", cdr.CallID, "error", err.Error())
+		}
+	}()
+	c.d.User = nil
+	c.s.obs.CallEnded(c.kind, outcome)
 }
 
 func isTerminating(e camel.EventTypeBCSM) bool {
@@ -484,7 +516,7 @@ func (c *call) components(comps []tcap.Component, ended bool) {
 			arg, err := camel.DecodeArgument(op, c.phase, comp.Parameter)
 			if err != nil {
 				c.s.log.Warn("operation refused", "call", c.id, "error", err.Error())
-				c.extra = append(c.extra, rejectFor(comp, err))
+				c.extra = append(c.extra, c.s.rejectFor(comp, err))
 				continue
 			}
 			switch a := arg.(type) {
@@ -520,12 +552,15 @@ func (c *call) eventReport(a *camel.EventReportBCSMArg) {
 		}
 		c.answered, c.answerAt = true, c.s.now()
 		if c.charging {
-			// Durable, so a crash before the end still charges the answered time.
-			ctx, cancel := c.ctx()
-			if err := c.s.prepaid.MarkAnswered(ctx, c.id, c.nextSeq(), c.answerAt); err != nil {
-				c.s.log.Warn("answer time not recorded", "call", c.id, "error", err.Error())
+			// The answer time is made durable so that after a crash the
+			// sweeper charges the answered time; calls shorter than the
+			// delay end before it is written (one commit less each), and
+			// one cut by a crash within it is not charged that time.
+			if d := c.s.cfg.AnswerRecordDelay; d > 0 {
+				c.d.AfterFunc(d, timerRecordAnswer)
+			} else {
+				c.recordAnswer()
 			}
-			cancel()
 		}
 	case camel.EventOCalledPartyBusy, camel.EventTBusy:
 		c.setOutcome(OutcomeBusy, camel.CauseUserBusy, nil)
@@ -721,9 +756,9 @@ func (c *call) deduct(talked int64) bool {
 }
 
 // settle is steps 109-111 at the end of the call: DeductFee the answered
-// time, ReturnFee the rest with the CDR in the same transaction. A failure
-// leaves the reservation to the sweeper, which settles it past its
-// deadline: money is never frozen forever.
+// time and ReturnFee the rest, with the CDR, in one transaction
+// (prepaid.Settle). A failure leaves the reservation to the sweeper, which
+// settles it past its deadline: money is never frozen forever.
 func (c *call) settle() {
 	if c.settled {
 		return
@@ -741,14 +776,18 @@ func (c *call) settle() {
 		return
 	}
 	talk := c.talkSeconds()
-	c.deduct(talk)
+	total := min(prepaid.Cost(c.tariff, talk), c.reserved)
+	deduct := prepaid.DeductRequest{CallID: c.id, Seq: c.nextSeq(), Amount: max(total-c.charged, 0)}
 	cdr := c.cdr(c.outcome, talk)
+	cdr.Charged = max(total, c.charged)
 	ctx, cancel := c.ctx()
 	defer cancel()
-	r, err := c.s.prepaid.ReturnFee(ctx, prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr})
+	d, r, err := c.s.prepaid.Settle(ctx, deduct, prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr})
 	if err != nil {
-		c.s.log.Error("return fee failed; the sweeper will settle the reservation", "call", c.id, "error", err.Error())
+		c.s.log.Error("settle failed; the sweeper will settle the reservation", "call", c.id, "error", err.Error())
 	} else {
+		c.charged = r.TotalCharged
+		c.s.obs.Fee(FeeCharged, d.Charged)
 		c.s.obs.Fee(FeeReturned, r.Returned)
 	}
 	c.finish(c.outcome)
@@ -829,8 +868,25 @@ func (c *call) invokeTimeout(id int8) {
 	}
 }
 
+// recordAnswer writes the answer time without holding up the call: the
+// reservation may be settled first, which the store then refuses.
+func (c *call) recordAnswer() {
+	id, seq, at, timeout := c.id, c.nextSeq(), c.answerAt, c.s.cfg.StoreTimeout
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := c.s.prepaid.MarkAnswered(ctx, id, seq, at); err != nil && !errors.Is(err, store.ErrClosed) {
+			c.s.log.Warn("answer time not recorded", "call", id, "error", err.Error())
+		}
+	}()
+}
+
 func (c *call) timer(tag int) {
 	switch tag {
+	case timerRecordAnswer:
+		if !c.settled {
+			c.recordAnswer()
+		}
 	case timerSettle:
 		if !c.settled {
 			c.end(c.releaseCallWith(c.endCause))

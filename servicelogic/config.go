@@ -79,6 +79,10 @@ type Config struct {
 	// now + ringing allowance (first quota only) + granted time + margin.
 	// Past it, a crashed scpd's sweeper settles the call.
 	RingingAllowance, ReservationMargin time.Duration
+	// AnswerRecordDelay is how long an answered prepaid call lasts before
+	// its answer time is written to the store (for the sweeper after a
+	// crash); 0 writes it at once.
+	AnswerRecordDelay time.Duration
 	// SettleWait is how long to wait, after the final ApplyChargingReport
 	// or the disconnect EventReportBCSM, for the other one (MSCs send them
 	// in either order).
@@ -87,6 +91,29 @@ type Config struct {
 	StoreTimeout time.Duration
 	MT           MTTreatment
 	Causes       Causes
+	Overload     Overload
+}
+
+// OverloadTreatment is the immediate answer to a new call scpd cannot take.
+type OverloadTreatment string
+
+// Overload treatments.
+const (
+	OverloadRelease  OverloadTreatment = "release"  // ReleaseCall with Overload.Cause
+	OverloadContinue OverloadTreatment = "continue" // Continue: the call goes on, not charged
+)
+
+// Overload bounds the work scpd takes on. Past a bound a new InitialDP is
+// answered at once with the treatment, instead of waiting behind the store
+// until the MSC's timer expires; calls in progress keep their service.
+type Overload struct {
+	// MaxCalls bounds calls in progress (0: no bound).
+	MaxCalls int
+	// MaxStoreQueue bounds the store operations waiting to be committed
+	// (0: no bound): the sign that the disk is not keeping up.
+	MaxStoreQueue int
+	Treatment     OverloadTreatment
+	Cause         camel.CauseValue
 }
 
 // DefaultConfig has service key 100 run VPN and 200 plain prepaid, with
@@ -100,9 +127,11 @@ func DefaultConfig() Config {
 		RingingAllowance:  3 * time.Minute,
 		ReservationMargin: time.Minute,
 		SettleWait:        2 * time.Second,
+		AnswerRecordDelay: 5 * time.Second,
 		StoreTimeout:      5 * time.Second,
 		MT:                MTContinue,
 		Causes:            DefaultCauses(),
+		Overload:          Overload{MaxStoreQueue: 20000, Treatment: OverloadRelease, Cause: camel.CauseSwitchingCongestion},
 	}
 }
 
@@ -130,6 +159,12 @@ func (c *Config) Validate() error {
 	}
 	if c.MT != MTContinue && c.MT != MTRelease {
 		return fmt.Errorf("mt_treatment %q: use continue or release", c.MT)
+	}
+	if c.Overload.Treatment != OverloadRelease && c.Overload.Treatment != OverloadContinue {
+		return fmt.Errorf("overload.treatment %q: use release or continue", c.Overload.Treatment)
+	}
+	if c.Overload.MaxCalls < 0 || c.Overload.MaxStoreQueue < 0 {
+		return fmt.Errorf("overload: max_calls and max_store_queue must not be negative (0: no bound)")
 	}
 	if c.Numbering.MaxShortNumber <= 0 {
 		return fmt.Errorf("numbering.max_short_number: must be positive")

@@ -17,6 +17,11 @@ type Observer interface {
 	FirstAnswer(d time.Duration)
 	// Fee counts money frozen, charged and returned, in minor units.
 	Fee(kind FeeKind, amount int64)
+	// Overload counts a new call answered by the overload treatment, with
+	// the bound that was reached ("calls" or "store").
+	Overload(bound string)
+	// Reject counts a CAP operation refused with a Reject component.
+	Reject(problem string)
 }
 
 // FeeKind names a money movement.
@@ -36,3 +41,5 @@ func (NopObserver) CallEnded(Kind, string)       {}
 func (NopObserver) Operation(bool, camel.Opcode) {}
 func (NopObserver) FirstAnswer(time.Duration)    {}
 func (NopObserver) Fee(FeeKind, int64)           {}
+func (NopObserver) Overload(string)              {}
+func (NopObserver) Reject(string)                {}

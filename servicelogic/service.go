@@ -58,6 +58,18 @@ func (s *Service) IsLive(callID string) bool {
 	return ok
 }
 
+// overloaded names the bound a new call would exceed, or "".
+func (s *Service) overloaded() string {
+	o := &s.cfg.Overload
+	switch {
+	case o.MaxCalls > 0 && s.Active() >= o.MaxCalls:
+		return "calls"
+	case o.MaxStoreQueue > 0 && s.store.Queued() >= o.MaxStoreQueue:
+		return "store"
+	}
+	return ""
+}
+
 // Active returns the number of calls in progress.
 func (s *Service) Active() int { return int(s.active.Load()) }
 
@@ -126,13 +138,13 @@ func (s *Service) begin(ev *dialogue.Event) {
 		op := camel.Opcode(comp.Opcode.Local)
 		s.obs.Operation(true, op)
 		if op != camel.OpInitialDP || idp != nil {
-			rejects = append(rejects, tcap.NewReject(comp.InvokeID, true, tcap.InvokeUnrecognizedOperation))
+			rejects = append(rejects, s.reject(comp, tcap.InvokeUnrecognizedOperation))
 			continue
 		}
 		arg, err := camel.DecodeArgument(op, ph, comp.Parameter)
 		if err != nil {
 			s.log.Warn("InitialDP refused", "dialogue", d.String(), "error", err.Error())
-			rejects = append(rejects, rejectFor(comp, err))
+			rejects = append(rejects, s.rejectFor(comp, err))
 			continue
 		}
 		idp, invokeID = arg.(*camel.InitialDPArg), comp.InvokeID
@@ -150,10 +162,15 @@ func (s *Service) begin(ev *dialogue.Event) {
 
 // rejectFor turns an argument that does not decode into the Reject that
 // answers it (Q.773 invoke problems).
-func rejectFor(comp tcap.Component, err error) tcap.Component {
+func (s *Service) rejectFor(comp tcap.Component, err error) tcap.Component {
 	p := tcap.InvokeMistypedParameter
 	if errors.Is(err, camel.ErrNotInPhase) || errors.Is(err, camel.ErrUnsupported) {
 		p = tcap.InvokeUnrecognizedOperation
 	}
+	return s.reject(comp, p)
+}
+
+func (s *Service) reject(comp tcap.Component, p tcap.Problem) tcap.Component {
+	s.obs.Reject(p.String())
 	return tcap.NewReject(comp.InvokeID, true, p)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // scp runs the service logic in this process over a real store and a
 // TCP association, so the race detector sees the whole call path.
-func scp(t *testing.T) (*servicelogic.Service, *store.Store, string) {
+func scp(t *testing.T, mutate ...func(*servicelogic.Config)) (*servicelogic.Service, *store.Store, string) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
 	if err != nil {
@@ -58,6 +59,9 @@ func scp(t *testing.T) (*servicelogic.Service, *store.Store, string) {
 	}
 	cfg := servicelogic.DefaultConfig()
 	cfg.FirstQuota, cfg.NextQuota, cfg.SettleWait = time.Second, time.Second, 200*time.Millisecond
+	for _, f := range mutate {
+		f(&cfg)
+	}
 	svc, err := servicelogic.New(cfg, st, prepaid.New(st, prepaid.Options{}), nil, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -139,3 +143,49 @@ func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
 		t.Fatalf("audit: %+v %v", rep.Problems, err)
 	}
 }
+
+func TestOverloadAnswersAtOnce(t *testing.T) {
+	svc, st, addr := scp(t, func(c *servicelogic.Config) { c.Overload.MaxCalls = 2 })
+	cfg := msc.DefaultConfig()
+	cfg.SCP = []string{addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sim, err := msc.Start(ctx, cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	long := msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", HoldTime: 1500 * time.Millisecond}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); sim.Call(context.Background(), long) }()
+	}
+	for svc.Active() < 2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	res, err := sim.Call(context.Background(), with(long, func(c *msc.Call) { c.HoldTime = 0 }))
+	if err != nil || !res.Released || res.ReleaseCause != 42 || res.FirstAnswer > time.Second {
+		t.Fatalf("third call: %+v %v; want an immediate ReleaseCall 42", res, err)
+	}
+	wg.Wait()
+	// The calls in progress kept their service.
+	var outcomes []string
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var cdrs []store.CDR
+		st.View(func(tx *store.Tx) (err error) { cdrs, err = tx.CDRs(store.CDRFilter{}); return err })
+		outcomes = outcomes[:0]
+		for _, c := range cdrs {
+			outcomes = append(outcomes, c.Outcome)
+		}
+		if len(cdrs) == 3 {
+			break
+		}
+	}
+	slices.Sort(outcomes)
+	if !slices.Equal(outcomes, []string{"answered", "answered", "overload-released"}) {
+		t.Fatalf("outcomes %v", outcomes)
+	}
+}
+
+func with(c msc.Call, f func(*msc.Call)) msc.Call { f(&c); return c }

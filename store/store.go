@@ -1,11 +1,11 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,21 +18,25 @@ type Options struct {
 	// LockTimeout bounds the wait for bbolt's exclusive file lock; another
 	// process holding it gives ErrLocked. Default 1s.
 	LockTimeout time.Duration
-	// MaxBatchSize and MaxBatchDelay tune db.Batch: concurrent operations are
-	// committed together, up to MaxBatchSize of them, waiting at most
-	// MaxBatchDelay for the batch to fill. Defaults 64 and 1ms (see BENCHMARKS.md).
+	// MaxBatchSize bounds how many concurrent operations one commit
+	// carries (group commit, batch.go); MaxBatchDelay is how long a commit
+	// smaller than that waits for more when nothing else is queued (0: it
+	// does not wait). Defaults 1000 and 0 (see BENCHMARKS.md).
 	MaxBatchSize  int
 	MaxBatchDelay time.Duration
 	// ReadOnly opens the file with a shared lock (backup, audit of a copy).
 	ReadOnly bool
 	Logger   *slog.Logger
+	// OnCommit, when set, is told the size and duration of each group
+	// commit (for metrics); it runs on the committer, so it must be quick.
+	OnCommit func(ops int, d time.Duration)
 }
 
 // Defaults, chosen by the benchmarks in servicelogic/prepaid.
 const (
 	DefaultLockTimeout   = time.Second
-	DefaultMaxBatchSize  = 64
-	DefaultMaxBatchDelay = time.Millisecond
+	DefaultMaxBatchSize  = 1000
+	DefaultMaxBatchDelay = 0
 )
 
 // Store is an open scpd database. It is safe for concurrent use.
@@ -41,9 +45,16 @@ type Store struct {
 	path string
 	log  *slog.Logger
 
-	batched    atomic.Uint64 // calls to Batch that committed
-	commits    atomic.Uint64 // write transactions that carried them
-	lastCommit atomic.Uint64 // id of the last counted commit
+	batched atomic.Uint64 // calls to Batch that committed
+	commits atomic.Uint64 // write transactions that carried them
+
+	maxBatch      int
+	batchDelay    time.Duration
+	onCommit      func(int, time.Duration)
+	calls         chan *batchCall
+	closing       chan struct{}
+	closeOnce     sync.Once
+	committerDone chan struct{}
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, initialises
@@ -55,7 +66,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.MaxBatchSize <= 0 {
 		opts.MaxBatchSize = DefaultMaxBatchSize
 	}
-	if opts.MaxBatchDelay <= 0 {
+	if opts.MaxBatchDelay < 0 {
 		opts.MaxBatchDelay = DefaultMaxBatchDelay
 	}
 	if opts.Logger == nil {
@@ -82,9 +93,8 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db.MaxBatchSize = opts.MaxBatchSize
-	db.MaxBatchDelay = opts.MaxBatchDelay
-	s := &Store{db: db, path: path, log: opts.Logger}
+	s := &Store{db: db, path: path, log: opts.Logger, maxBatch: opts.MaxBatchSize, batchDelay: opts.MaxBatchDelay, onCommit: opts.OnCommit,
+		calls: make(chan *batchCall, 4*opts.MaxBatchSize), closing: make(chan struct{}), committerDone: make(chan struct{})}
 	if opts.ReadOnly {
 		err = db.View(func(tx *bolt.Tx) error { _, err := checkSchema(tx); return err })
 	} else {
@@ -94,14 +104,23 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if opts.ReadOnly {
+		close(s.committerDone)
+	} else {
+		go s.committer()
+	}
 	return s, nil
 }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the file, releasing its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Close finishes the queued batches and closes the file, releasing its lock.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.committerDone
+	return s.db.Close()
+}
 
 // Tx is a bbolt transaction with scpd's typed accessors.
 type Tx struct {
@@ -117,31 +136,6 @@ func (s *Store) View(fn func(*Tx) error) error {
 // Update runs fn in its own durable read-write transaction.
 func (s *Store) Update(fn func(*Tx) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
-}
-
-// Batch runs fn in a durable read-write transaction that may be shared with
-// other concurrent callers (db.Batch). fn may run more than once, so it must
-// only report its results through variables it resets at its start, and must
-// return nil for a business refusal: an error rolls back the whole batch, which
-// bbolt then replays one call at a time. Once queued the work is not
-// abandoned, so ctx is only checked before.
-func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		id := uint64(tx.ID())
-		tx.OnCommit(func() {
-			if s.lastCommit.Swap(id) != id {
-				s.commits.Add(1)
-			}
-		})
-		return fn(&Tx{tx: tx})
-	})
-	if err == nil {
-		s.batched.Add(1)
-	}
-	return err
 }
 
 // BatchStats reports how many Batch calls committed and in how many write

@@ -96,13 +96,48 @@ func seedE2E(t *testing.T, path string) {
 	}
 }
 
-// callDaemon is a running scpd serve for calls.
+// callDaemon is scpd serve for calls, on a database seeded with the
+// end-to-end data set; it can be stopped, killed and started again.
 type callDaemon struct {
 	dir, cfg, sigtran, trace string
-	stop                     func()
+	kind                     transport.Kind
+	adminPort                int
+	// stop ends the running daemon with SIGTERM and checks it stopped
+	// cleanly; kill ends it with SIGKILL, as a crash would.
+	stop, kill func()
+	logs       *syncBuffer
 }
 
-func startCallDaemon(t *testing.T) *callDaemon {
+// daemonConfig varies the daemon of a test.
+type daemonConfig struct {
+	transport transport.Kind
+	// beatInterval and beatTimeout are the sigtran BEAT settings ("" for
+	// the defaults).
+	beatInterval, beatTimeout string
+	// recoverFast makes a reservation left by a crash recoverable within
+	// seconds (short ringing allowance and margin, a quick sweeper).
+	recoverFast bool
+}
+
+// syncBuffer collects a child's output, safe to read while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startCallDaemon(t *testing.T, dc daemonConfig) *callDaemon {
 	t.Helper()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -110,8 +145,15 @@ func startCallDaemon(t *testing.T) *callDaemon {
 		t.Fatal(err)
 	}
 	seedE2E(t, filepath.Join(data, "scpd.db"))
-	d := &callDaemon{dir: dir, sigtran: fmt.Sprintf("127.0.0.1:%d", freePort(t)), trace: filepath.Join(data, "trace.pcap")}
-	adminPort := freePort(t)
+	d := &callDaemon{dir: dir, kind: dc.transport, sigtran: fmt.Sprintf("127.0.0.1:%d", freePort(t)), trace: filepath.Join(data, "trace.pcap"), adminPort: freePort(t)}
+	beat, sweeper, charging := "", "", ""
+	if dc.beatInterval != "" {
+		beat = fmt.Sprintf("  beat_interval: %s\n  beat_timeout: %s\n", dc.beatInterval, dc.beatTimeout)
+	}
+	if dc.recoverFast {
+		sweeper = "sweeper:\n  interval: 200ms\n"
+		charging = "  ringing_allowance: 1s\n  reservation_margin: 1s\n"
+	}
 	d.cfg = filepath.Join(dir, "scpd.yaml")
 	yaml := fmt.Sprintf(`data_dir: %s
 admin:
@@ -120,39 +162,51 @@ demo:
   seed: false
 metrics:
   listen: ""
-sigtran:
+%ssigtran:
+  transport: %s
   listen: [%q]
   trace: trace.pcap
-  peers:
+%s  peers:
     - name: msc-a
       remote: ["127.0.0.1"]
       point_code: 1
     - name: msc-b
       remote: ["127.0.0.2"]
       point_code: 3
+    - name: msc-c
+      remote: ["127.0.0.3"]
+      point_code: 4
   tcap:
     idle_timeout: 10m
 charging:
   first_quota: 1s
   next_quota: 1s
   settle_wait: 500ms
-shutdown:
+%sshutdown:
   grace: 1s
-`, data, adminPort, d.sigtran)
+`, data, d.adminPort, sweeper, dc.transport, d.sigtran, beat, charging)
 	if err := os.WriteFile(d.cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	d.start(t)
+	return d
+}
+
+// start runs scpd serve and waits until it answers.
+func (d *callDaemon) start(t *testing.T) {
+	t.Helper()
 	cmd := exec.Command(scpdBin, "serve", "--config", d.cfg)
-	cmd.Dir = dir
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Dir = d.dir
+	logs := &syncBuffer{}
+	d.logs = logs
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	for deadline := time.Now().Add(20 * time.Second); ; {
-		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", adminPort)); err == nil {
+		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", d.adminPort)); err == nil {
 			resp.Body.Close()
 			break
 		}
@@ -185,16 +239,21 @@ shutdown:
 			}
 		})
 	}
+	d.kill = func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			<-exited
+		})
+	}
 	t.Cleanup(d.stop)
-	return d
 }
 
-// sim connects a simulated MSC: "a" is point code 1 from 127.0.0.1, "b"
-// point code 3 from 127.0.0.2.
+// sim connects a simulated MSC over the daemon's transport: "a" is point
+// code 1 from 127.0.0.1, "b" point code 3 from 127.0.0.2.
 func (d *callDaemon) sim(t *testing.T, which string) *msc.Sim {
 	t.Helper()
 	cfg := msc.DefaultConfig()
-	cfg.SCP, cfg.Transport = []string{d.sigtran}, transport.TCP
+	cfg.SCP, cfg.Transport = []string{d.sigtran}, d.kind
 	if which == "b" {
 		cfg.PointCode, cfg.Local = 3, []string{"127.0.0.2:0"}
 	}
@@ -206,6 +265,21 @@ func (d *callDaemon) sim(t *testing.T, which string) *msc.Sim {
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// requireTransport skips a transport this machine cannot run (userspace
+// SCTP needs root), unless SCPD_REQUIRE_USCTP=1 makes that a failure.
+func requireTransport(t *testing.T, kind transport.Kind) {
+	t.Helper()
+	if kind != transport.UserspaceSCTP {
+		return
+	}
+	if err := transport.UserspaceSCTPAvailable(); err != nil {
+		if os.Getenv("SCPD_REQUIRE_USCTP") == "1" {
+			t.Fatalf("userspace SCTP cannot run here and SCPD_REQUIRE_USCTP=1: %v", err)
+		}
+		t.Skipf("userspace SCTP cannot run here: %v (SCPD_REQUIRE_USCTP=1 makes this a failure)", err)
+	}
 }
 
 // e2eCase is one row: a call and what must come of it.
@@ -248,8 +322,26 @@ var (
 
 func with(c msc.Call, f func(*msc.Call)) msc.Call { f(&c); return c }
 
+// TestEndToEndCalls runs the call table against scpd serve over each
+// transport that runs here: M3UA over TCP, and userspace SCTP on loopback,
+// whose live capture must decode cleanly too.
 func TestEndToEndCalls(t *testing.T) {
-	d := startCallDaemon(t)
+	for _, kind := range []transport.Kind{transport.TCP, transport.UserspaceSCTP} {
+		t.Run(string(kind), func(t *testing.T) { endToEndCalls(t, kind) })
+	}
+}
+
+func endToEndCalls(t *testing.T, kind transport.Kind) {
+	requireTransport(t, kind)
+	d := startCallDaemon(t, daemonConfig{transport: kind})
+	// The live capture takes the daemon's port only: tests of other
+	// packages may run SCTP on loopback at the same time.
+	var stopCapture func()
+	live := filepath.Join(t.TempDir(), "lo.pcapng")
+	if kind == transport.UserspaceSCTP {
+		_, port, _ := strings.Cut(d.sigtran, ":")
+		stopCapture = tshark.Capture(t, "lo", "ip proto 132 and sctp port "+port, live)
+	}
 	sim := d.sim(t, "a")
 
 	cases := []e2eCase{
@@ -368,6 +460,10 @@ func TestEndToEndCalls(t *testing.T) {
 	// Stop scpd gracefully, then read the books with --db: every call has
 	// exactly one CDR with the expected outcome and charge.
 	d.stop()
+	if stopCapture != nil {
+		stopCapture()
+		checkLiveCapture(t, live, len(cases)+1)
+	}
 	db := filepath.Join(d.dir, "data", "scpd.db")
 	st, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
@@ -462,6 +558,45 @@ func TestEndToEndCalls(t *testing.T) {
 	ops := tshark.Fields(t, d.trace, "camel.local == 35", "camel.maxCallPeriodDuration")
 	if len(ops) == 0 {
 		t.Error("tshark finds no ApplyCharging in the capture")
+	}
+}
+
+// checkLiveCapture is the wire check of the userspace SCTP traffic as
+// tshark saw it on the loopback interface: every packet decoded, every
+// CRC32c good, real ports, M3UA on PPID 3, and the CAP dialogues of the
+// table in it.
+func checkLiveCapture(t *testing.T, file string, calls int) {
+	t.Helper()
+	tshark.Check(t, file)
+	rows := tshark.Fields(t, file, "", "frame.protocols", "sctp.checksum.status", "sctp.srcport", "sctp.dstport")
+	if len(rows) < 3*calls {
+		t.Fatalf("the live capture holds %d packets for %d calls", len(rows), calls)
+	}
+	for i, r := range rows {
+		if !strings.Contains(r[0], ":sctp") || r[1] != "1" || r[2] == "5000" || r[3] == "5000" {
+			t.Fatalf("frame %d: protocols %s, checksum status %q (1 is good), ports %s → %s", i+1, r[0], r[1], r[2], r[3])
+		}
+	}
+	// Wireshark does not dissect a retransmitted TSN again (pion probes
+	// for tail loss after 2 RTT + 2 ms, far below the peer's 200 ms
+	// delayed SACK, so loopback sees spurious retransmissions).
+	if bad := tshark.Fields(t, file, "sctp.data_payload_proto_id && !sctp.retransmission && (sctp.data_payload_proto_id != 3 || !m3ua)", "frame.number"); len(bad) > 0 {
+		t.Errorf("DATA that is not M3UA on PPID 3: frames %v", bad)
+	}
+	idps := 0
+	for _, r := range tshark.Fields(t, file, "tcap.begin_element && camel.local == 0", "camel.serviceKey") {
+		idps += len(strings.Split(r[0], ","))
+	}
+	if idps < calls {
+		t.Errorf("tshark finds %d InitialDPs in the live capture for %d calls", idps, calls)
+	}
+	if ac := tshark.Fields(t, file, "camel.local == 35", "camel.maxCallPeriodDuration"); len(ac) == 0 {
+		t.Error("tshark finds no ApplyCharging in the live capture")
+	}
+	// Two associations came up and went down in order: the lost call's
+	// (ABORTed or shut down) and the table's.
+	if inits := tshark.Fields(t, file, "sctp.chunk_type == 1", "frame.number"); len(inits) < 2 {
+		t.Errorf("%d INITs in the live capture", len(inits))
 	}
 }
 

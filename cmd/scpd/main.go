@@ -120,7 +120,7 @@ Amounts are whole minor units (500 = 5.00 EUR).`,
 
 	root.AddCommand(a.serveCommand(), a.subscriberCommand(), a.groupCommand(), a.accountCommand(),
 		a.tariffCommand(), a.cdrCommand(), a.reservationCommand(), a.auditCommand(), a.backupCommand(),
-		a.configCommand(), a.statusCommand())
+		a.configCommand(), a.statusCommand(), a.importCommand())
 	for _, c := range root.Commands() {
 		if c.HasSubCommands() {
 			nounVerbs(c)

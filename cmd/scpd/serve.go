@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -72,6 +74,11 @@ type component struct {
 // serve starts the daemon's components under ctx and stops them all, in
 // order, when ctx ends (SIGINT/SIGTERM) or one of them fails.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	debug.SetGCPercent(cfg.Runtime.GCPercent)
+	if cfg.Runtime.MemoryLimitMiB > 0 {
+		debug.SetMemoryLimit(cfg.Runtime.MemoryLimitMiB << 20)
+	}
+
 	// Data directory: private to the daemon.
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -80,8 +87,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		log.Warn("data dir is accessible by others; chmod 700 it", "dir", cfg.DataDir, "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
 	}
 
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
 	// Store: the durable state. Closed last.
 	st, err := store.Open(cfg.StorePath(), store.Options{
+		OnCommit:      metrics.CommitObserver(reg),
 		LockTimeout:   cfg.Store.LockTimeout.D(),
 		MaxBatchSize:  cfg.Store.MaxBatchSize,
 		MaxBatchDelay: cfg.Store.MaxBatchDelay.D(),
@@ -96,8 +107,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	logic := prepaid.New(st, prepaid.Options{Log: log})
 
 	// The call service logic: VPN first, invoking the prepaid logic.
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	svc, err := servicelogic.New(serviceConfig(cfg), st, logic, metrics.NewObserver(reg), log)
 	if err != nil {
 		return err
@@ -172,7 +181,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return fmt.Errorf("metrics listen: %w", err)
 		}
 		listeners = append(listeners, l)
-		components = append(components, component{"metrics " + l.Addr().String(), httpServer(l, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), log)})
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		// Profiles for finding where time goes under load (BENCHMARKS.md);
+		// the metrics listener is loopback by default.
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		components = append(components, component{"metrics " + l.Addr().String(), httpServer(l, mux, log)})
 	}
 
 	log.Info("scpd ready", "config", cfg.Source(), "store", cfg.StorePath(), "admin", cfg.AdminURL(), "token_file", cfg.TokenPath(),

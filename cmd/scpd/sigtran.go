@@ -36,6 +36,7 @@ func serviceConfig(c *config.Config) servicelogic.Config {
 	s.FirstQuota, s.NextQuota = ch.FirstQuota.D(), ch.NextQuota.D()
 	s.RingingAllowance, s.ReservationMargin = ch.RingingAllowance.D(), ch.ReservationMargin.D()
 	s.SettleWait, s.StoreTimeout = ch.SettleWait.D(), ch.StoreTimeout.D()
+	s.AnswerRecordDelay = ch.AnswerRecordDelay.D()
 	s.MT = servicelogic.MTTreatment(c.Calls.MTTreatment)
 	rc := &c.Calls.ReleaseCauses
 	cv := func(v uint8) camel.CauseValue { return camel.CauseValue(v) }
@@ -43,6 +44,8 @@ func serviceConfig(c *config.Config) servicelogic.Config {
 		NoPrepaidContract: cv(rc.NoPrepaidContract), UnknownAccount: cv(rc.UnknownAccount), Expired: cv(rc.Expired),
 		Blocked: cv(rc.Blocked), ReportedLost: cv(rc.ReportedLost), NoBalance: cv(rc.NoBalance), OutOfCredit: cv(rc.OutOfCredit),
 		BadNumber: cv(rc.BadNumber), SystemFailure: cv(rc.SystemFailure), MTRelease: cv(rc.MTRelease)}
+	s.Overload = servicelogic.Overload{MaxCalls: c.Overload.MaxCalls, MaxStoreQueue: c.Overload.MaxStoreQueue,
+		Treatment: servicelogic.OverloadTreatment(c.Overload.Treatment), Cause: camel.CauseValue(c.Overload.Cause)}
 	return s
 }
 
@@ -85,7 +88,8 @@ func stackConfig(c *config.Config) stack.Config {
 	}
 	return stack.Config{
 		M3UA: m,
-		SCCP: routing.Config{GlobalTitles: s.SCCP.GlobalTitles, XUDT: s.SCCP.XUDT, ReturnOnError: s.SCCP.ReturnOnError},
+		SCCP: routing.Config{GlobalTitles: s.SCCP.GlobalTitles, XUDT: s.SCCP.XUDT, ReturnOnError: s.SCCP.ReturnOnError,
+			AllowedCallingGT: s.SCCP.AllowedCallingGT, AllowedCallingPC: s.SCCP.AllowedCallingPC},
 		TCAP: t,
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 type connFlags struct {
 	scp            []string
 	transport      string
+	local          []string
 	pc, scpPC, rc  uint32
 	mscAddress     string
 	connectTimeout time.Duration
@@ -29,7 +31,8 @@ type connFlags struct {
 func (f *connFlags) add(cmd *cobra.Command) {
 	d := msc.DefaultConfig()
 	cmd.Flags().StringSliceVar(&f.scp, "scp", d.SCP, "SCP M3UA address host:port (several for a multi-homed SCTP peer)")
-	cmd.Flags().StringVar(&f.transport, "transport", string(d.Transport), "transport: tcp, sctp or auto")
+	cmd.Flags().StringVar(&f.transport, "transport", string(d.Transport), "transport: tcp, sctp (kernel), userspace-sctp (raw sockets: root or CAP_NET_RAW) or auto")
+	cmd.Flags().StringSliceVar(&f.local, "local", nil, "local address to dial from (host:port, port 0 for any); default: the system's choice")
 	cmd.Flags().Uint32Var(&f.pc, "pc", d.PointCode, "the simulated MSC's point code")
 	cmd.Flags().Uint32Var(&f.scpPC, "scp-pc", d.SCPPointCode, "the SCP's point code")
 	cmd.Flags().Uint32Var(&f.rc, "rc", 0, "M3UA routing context (0: none)")
@@ -38,9 +41,12 @@ func (f *connFlags) add(cmd *cobra.Command) {
 }
 
 func (f *connFlags) start(ctx context.Context) (*msc.Sim, error) {
+	if !slices.Contains(transport.Kinds, transport.Kind(f.transport)) {
+		return nil, fmt.Errorf("--transport %q: use tcp, sctp, userspace-sctp or auto", f.transport)
+	}
 	cfg := msc.DefaultConfig()
 	cfg.SCP, cfg.Transport, cfg.PointCode, cfg.SCPPointCode = f.scp, transport.Kind(f.transport), f.pc, f.scpPC
-	cfg.RoutingContext, cfg.MSCAddress = f.rc, f.mscAddress
+	cfg.RoutingContext, cfg.MSCAddress, cfg.Local = f.rc, f.mscAddress, f.local
 	ctx, cancel := context.WithTimeout(ctx, f.connectTimeout)
 	defer cancel()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -74,7 +80,7 @@ func (f *callFlags) add(cmd *cobra.Command) {
 	fl.BoolVar(&f.mt, "mt", false, "send a mobile-terminated InitialDP (termAttemptAuthorized) instead")
 	fl.DurationVar(&f.answerDelay, "answer-delay", time.Second, "ringing time before answer (or before no-answer/abandon)")
 	fl.DurationVar(&f.hold, "hold", 3*time.Second, "talk time after answer")
-	fl.StringVar(&f.outcome, "outcome", "answer", "answer, busy, no-answer, abandon, route-failure or abort")
+	fl.StringVar(&f.outcome, "outcome", "answer", "answer, busy, no-answer, abandon, route-failure, abort or vanish")
 	fl.StringVar(&f.hangup, "hangup", "A", "who hangs up: A (caller) or B (called)")
 	fl.BoolVar(&f.acrFirst, "acr-first", false, "send the final ApplyChargingReport before the disconnect EventReportBCSM")
 }
@@ -83,17 +89,16 @@ func (f *callFlags) call() (msc.Call, error) {
 	if f.phase < 2 || f.phase > 4 {
 		return msc.Call{}, fmt.Errorf("--phase %d: CAMEL phase must be 2, 3 or 4", f.phase)
 	}
-	switch msc.Outcome(f.outcome) {
-	case msc.Answer, msc.Busy, msc.NoAnswer, msc.Abandon, msc.RouteFailure, msc.Abort:
-	default:
-		return msc.Call{}, fmt.Errorf("--outcome %q: use answer, busy, no-answer, abandon, route-failure or abort", f.outcome)
+	outcome, err := msc.ParseOutcome(f.outcome)
+	if err != nil {
+		return msc.Call{}, fmt.Errorf("--%w", err)
 	}
 	if f.hangup != "A" && f.hangup != "B" {
 		return msc.Call{}, fmt.Errorf("--hangup %q: use A (caller) or B (called)", f.hangup)
 	}
 	return msc.Call{ServiceKey: f.serviceKey, Phase: camel.Phase(f.phase), Calling: f.calling, Called: f.called,
 		CalledInternational: f.international, IMSI: f.imsi, MT: f.mt, AnswerDelay: f.answerDelay, HoldTime: f.hold,
-		Outcome: msc.Outcome(f.outcome), Hangup: msc.Side(f.hangup), ACRBeforeERB: f.acrFirst}, nil
+		Outcome: outcome, Hangup: msc.Side(f.hangup), ACRBeforeERB: f.acrFirst}, nil
 }
 
 func callCommand() *cobra.Command {
@@ -176,7 +181,7 @@ func printFlow(w io.Writer, c msc.Call, r *msc.Result) {
 		parts = append(parts, fmt.Sprintf("talk %.1fs", r.Talk.Seconds()))
 	}
 	if r.Released {
-		parts = append(parts, fmt.Sprintf("released by the SCP, cause %d (%s)", r.ReleaseCause, camel.CauseValue(r.ReleaseCause)))
+		parts = append(parts, fmt.Sprintf("released by the SCP, cause %s", camel.CauseValue(r.ReleaseCause)))
 	}
 	if r.ReturnError != "" {
 		parts = append(parts, "error "+r.ReturnError)

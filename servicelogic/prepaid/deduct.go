@@ -18,36 +18,40 @@ func (l *Logic) DeductFee(ctx context.Context, req DeductRequest) (DeductResult,
 	}
 	var res DeductResult
 	err := l.run(ctx, func(tx *store.Tx) (error, error) {
-		res = DeductResult{}
-		r, refusal, err := openReservation(tx, req.CallID)
-		if refusal != nil || err != nil {
-			return refusal, err
-		}
-		if op, ok := r.FindOp(store.OpDeduct, req.Seq); ok {
-			res = DeductResult{Charged: op.Amount, Shortfall: op.Seconds, Frozen: r.Frozen, TotalCharged: r.Charged, Replayed: true}
-			return nil, nil
-		}
-		if r.State != store.ReservationOpen {
-			return &CallError{CallID: req.CallID, Err: store.ErrClosed}, nil
-		}
-		a, err := tx.Account(r.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		charge := min(req.Amount, r.Frozen)
-		if err := tx.Charge(&a, &r, charge, l.now()); err != nil {
-			return nil, err
-		}
-		// The op keeps the shortfall in its Seconds field.
-		r.Ops = append(r.Ops, store.Op{Kind: store.OpDeduct, Seq: req.Seq, Amount: charge, Seconds: req.Amount - charge, Balance: a.Available})
-		if err := tx.PutReservation(&r); err != nil {
-			return nil, err
-		}
-		res = DeductResult{Charged: charge, Shortfall: req.Amount - charge, Frozen: r.Frozen, TotalCharged: r.Charged}
-		return nil, nil
+		var refusal, err error
+		res, refusal, err = l.deductTx(tx, req)
+		return refusal, err
 	})
 	if err != nil {
 		return DeductResult{}, wrapCall("deduct fee", req.CallID, err)
 	}
 	return res, nil
+}
+
+// deductTx is DeductFee's transaction.
+func (l *Logic) deductTx(tx *store.Tx, req DeductRequest) (DeductResult, error, error) {
+	r, refusal, err := openReservation(tx, req.CallID)
+	if refusal != nil || err != nil {
+		return DeductResult{}, refusal, err
+	}
+	if op, ok := r.FindOp(store.OpDeduct, req.Seq); ok {
+		return DeductResult{Charged: op.Amount, Shortfall: op.Seconds, Frozen: r.Frozen, TotalCharged: r.Charged, Replayed: true}, nil, nil
+	}
+	if r.State != store.ReservationOpen {
+		return DeductResult{}, &CallError{CallID: req.CallID, Err: store.ErrClosed}, nil
+	}
+	a, err := tx.Account(r.AccountID)
+	if err != nil {
+		return DeductResult{}, nil, err
+	}
+	charge := min(req.Amount, r.Frozen)
+	if err := tx.Charge(&a, &r, charge, l.now()); err != nil {
+		return DeductResult{}, nil, err
+	}
+	// The op keeps the shortfall in its Seconds field.
+	r.Ops = append(r.Ops, store.Op{Kind: store.OpDeduct, Seq: req.Seq, Amount: charge, Seconds: req.Amount - charge, Balance: a.Available})
+	if err := tx.PutReservation(&r); err != nil {
+		return DeductResult{}, nil, err
+	}
+	return DeductResult{Charged: charge, Shortfall: req.Amount - charge, Frozen: r.Frozen, TotalCharged: r.Charged}, nil, nil
 }

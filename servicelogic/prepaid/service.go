@@ -33,6 +33,9 @@ type Service interface {
 	// ReturnFee gives back what is still frozen and closes the reservation,
 	// writing the CDR, if given, in the same transaction.
 	ReturnFee(ctx context.Context, req ReturnRequest) (ReturnResult, error)
+	// Settle is DeductFee then ReturnFee in one durable transaction, for the
+	// end of a call.
+	Settle(ctx context.Context, d DeductRequest, r ReturnRequest) (DeductResult, ReturnResult, error)
 	// MarkAnswered records when the call was answered, so that after a crash
 	// the sweeper can charge the answered time.
 	MarkAnswered(ctx context.Context, callID string, seq uint32, at time.Time) error

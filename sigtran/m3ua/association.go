@@ -155,6 +155,14 @@ func (a *Association) Send(d Data) error {
 	return nil
 }
 
+// WriteRaw sends bytes on the association exactly as given, on stream 0,
+// bypassing every check: for fault injection by test tools (ssfsim storm),
+// never for traffic.
+func (a *Association) WriteRaw(b []byte) error {
+	a.trace(false, 0, b)
+	return a.conn.Write(transport.Message{Payload: b, PPID: transport.PPIDM3UA})
+}
+
 var associationIDs atomic.Uint64
 
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -192,6 +200,16 @@ func (a *Association) sendError(code ErrorCode, diagnostic []byte) {
 // Close ends the association: ASP-DOWN towards the user, transport closed.
 func (a *Association) Close() error {
 	a.close(errors.New("closed locally"))
+	return nil
+}
+
+// Abort ends the association at once: an SCTP ABORT (RFC 9260 §9.1)
+// where the transport has one, else a plain close.
+func (a *Association) Abort() error {
+	if ab, ok := a.conn.(transport.Aborter); ok {
+		_ = ab.Abort() // the Close in close finds it closed
+	}
+	a.close(errors.New("aborted locally"))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +68,8 @@ func (n *Node) Start(ctx context.Context) error {
 			return fmt.Errorf("m3ua: %w", err)
 		}
 		n.listener = l
-		n.log.Info("m3ua listening", "addr", l.Addr().String(), "transport", string(n.cfg.Listen.Kind))
+		kind, _ := transport.Resolve(n.cfg.Listen.Kind) // what auto chose
+		n.log.Info("m3ua listening", "addr", l.Addr().String(), "transport", string(kind))
 		n.wg.Add(1)
 		go n.acceptLoop()
 	}
@@ -158,20 +160,32 @@ func (n *Node) acceptLoop() {
 	}
 }
 
-// peerFor finds the accepted (not dialled) peer a remote address belongs to.
+// peerFor finds the accepted (not dialled) peer a remote address belongs
+// to. A multi-homed SCTP peer prints as "ip1/ip2:port" and matches by any
+// of its addresses.
 func (n *Node) peerFor(addr net.Addr) *Peer {
-	var ip net.IP
+	var ips []net.IP
 	switch a := addr.(type) {
 	case *net.TCPAddr:
-		ip = a.IP
+		ips = append(ips, a.IP)
 	default:
 		if h, _, err := net.SplitHostPort(addr.String()); err == nil {
-			ip = net.ParseIP(h)
+			for _, s := range strings.Split(h, "/") {
+				if ip := net.ParseIP(s); ip != nil {
+					ips = append(ips, ip)
+				}
+			}
 		}
 	}
 	for i := range n.cfg.Peers {
-		if p := &n.cfg.Peers[i]; !p.Dial && p.matchesAddr(ip) {
-			return p
+		p := &n.cfg.Peers[i]
+		if p.Dial {
+			continue
+		}
+		for _, ip := range ips {
+			if p.matchesAddr(ip) {
+				return p
+			}
 		}
 	}
 	return nil

@@ -5,8 +5,15 @@
 // chunk (PPID 3, valid CRC32c), whatever transport carried it, because
 // Wireshark 4.0 has no M3UA-over-TCP dissector: a trace of a TCP
 // association therefore shows the real addresses and ports with SCTP
-// framing. Reading accepts pcap and pcapng with Ethernet, Linux cooked or
-// raw IP link types, SCTP DATA chunks of PPID 3, and M3UA over TCP.
+// framing. WriteM3UATCP frames M3UA over TCP instead (a handshake, then
+// one segment a message with exact sequence numbers and checksums), for
+// captures that must show TCP; Wireshark decodes those with the Lua
+// dissector in scripts/m3ua-tcp.lua.
+//
+// Reading accepts pcap and pcapng with Ethernet, Linux cooked or raw IP
+// link types, SCTP DATA chunks of PPID 3, and M3UA over TCP; and frames
+// that carry a SIGTRAN layer without IP: DLT_SCCP (142) and DLT_USER0-15
+// (147-162), which tools use for bare TCAP (Transport Bare).
 //
 // The file formats come from gopacket's pcapgo; the frames are built here,
 // since gopacket does not compute the SCTP checksum.

@@ -68,6 +68,9 @@ func ipChecksum(h []byte) uint16 {
 	for i := 0; i+1 < len(h); i += 2 {
 		sum += uint32(h[i])<<8 | uint32(h[i+1])
 	}
+	if len(h)%2 == 1 { // an odd last octet is padded with zero (RFC 1071)
+		sum += uint32(h[len(h)-1]) << 8
+	}
 	for sum > 0xffff {
 		sum = sum&0xffff + sum>>16
 	}

@@ -22,6 +22,15 @@ type Transport string
 const (
 	SCTP Transport = "sctp"
 	TCP  Transport = "tcp"
+	// Bare is a frame of a link type that carries SCCP (DLT_SCCP) or a
+	// user-chosen layer, usually TCAP (DLT_USER0-15), with no IP below.
+	Bare Transport = "bare"
+)
+
+// Link types of captures without IP (tcpdump.org/linktypes.html).
+const (
+	LinkTypeSCCP  = 142 // DLT_SCCP: an SCCP message per frame
+	LinkTypeUser0 = 147 // DLT_USER0; DLT_USER15 is 162
 )
 
 // Packet is one M3UA message found in a capture.
@@ -34,12 +43,16 @@ type Packet struct {
 	Stream    uint16         `json:"stream,omitempty"`
 	PPID      uint32         `json:"ppid,omitempty"`
 	// ChecksumOK is false when an SCTP packet's CRC32c does not match.
-	ChecksumOK bool   `json:"checksumOk"`
-	Payload    []byte `json:"-"`
+	ChecksumOK bool `json:"checksumOk"`
+	// LinkType is the capture's link type for Bare frames.
+	LinkType int `json:"linkType,omitempty"`
+	// Payload is the M3UA message; for Bare frames, the frame's bytes.
+	Payload []byte `json:"-"`
 }
 
 // ReadAll reads a pcap or pcapng capture and returns every SCTP DATA
-// chunk payload and every M3UA message carried over TCP, in order.
+// chunk payload and every M3UA message carried over TCP, in order; in a
+// capture of DLT_SCCP or DLT_USER0-15, every frame (Transport Bare).
 func ReadAll(r io.Reader) ([]Packet, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(4)
@@ -64,15 +77,17 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 		src = pr
 	}
 	var first gopacket.Decoder
-	switch lt := src.LinkType(); lt {
-	case layers.LinkTypeEthernet:
+	switch lt := src.LinkType(); {
+	case lt == layers.LinkTypeEthernet:
 		first = layers.LayerTypeEthernet
-	case layers.LinkTypeLinuxSLL:
+	case lt == layers.LinkTypeLinuxSLL:
 		first = layers.LayerTypeLinuxSLL
-	case layers.LinkTypeRaw, layers.LinkTypeIPv4:
+	case lt == layers.LinkTypeRaw, lt == layers.LinkTypeIPv4:
 		first = layers.LayerTypeIPv4
+	case lt == LinkTypeSCCP, lt >= LinkTypeUser0 && lt <= LinkTypeUser0+15:
+		return readBare(src, int(lt))
 	default:
-		return nil, fmt.Errorf("pcap: link type %v not supported (Ethernet, Linux cooked or raw IP)", lt)
+		return nil, fmt.Errorf("pcap: link type %d not supported (Ethernet, Linux cooked, raw IP, SCCP or USER0-15)", lt)
 	}
 	var out []Packet
 	streams := make(map[[2]netip.AddrPort][]byte) // TCP bytes not yet framed
@@ -144,4 +159,22 @@ func checksum(header, payload []byte) uint32 {
 	pkt = append(pkt, payload...)
 	pkt[8], pkt[9], pkt[10], pkt[11] = 0, 0, 0, 0
 	return crc32.Checksum(pkt, castagnoli)
+}
+
+// readBare returns every frame of a capture without IP.
+func readBare(src interface {
+	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+}, linkType int) ([]Packet, error) {
+	var out []Packet
+	for frame := 1; ; frame++ {
+		data, ci, err := src.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("pcap: frame %d: %w", frame, err)
+		}
+		out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: Bare, ChecksumOK: true, LinkType: linkType,
+			Payload: append([]byte(nil), data...)})
+	}
 }

@@ -12,14 +12,18 @@ import (
 	"github.com/google/gopacket/pcapgo"
 )
 
-// Writer writes M3UA messages as SCTP frames to a pcap stream. It is safe
-// for concurrent use, so every association of a daemon can share one trace.
+// Writer writes M3UA messages as SCTP frames (WriteM3UA) or TCP segments
+// (WriteM3UATCP) to a pcap stream. It is safe for concurrent use, so every
+// association of a daemon can share one trace.
 type Writer struct {
 	mu    sync.Mutex
 	w     *pcapgo.Writer
 	buf   []byte
 	ipID  uint16
 	flows map[flowKey]*flowState
+	conns map[flowKey]*tcpConn // TCP connections by (client, server)
+	// frames counts the frames written.
+	frames int
 }
 
 type flowKey struct{ src, dst netip.AddrPort }
@@ -36,7 +40,7 @@ func NewWriter(w io.Writer) (*Writer, error) {
 	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
 		return nil, fmt.Errorf("pcap: file header: %w", err)
 	}
-	return &Writer{w: pw, flows: make(map[flowKey]*flowState)}, nil
+	return &Writer{w: pw, flows: make(map[flowKey]*flowState), conns: make(map[flowKey]*tcpConn)}, nil
 }
 
 // WriteM3UA writes one M3UA message sent from src to dst on stream. Only
@@ -65,7 +69,15 @@ func (w *Writer) WriteM3UA(t time.Time, src, dst netip.AddrPort, stream uint16, 
 	if err := w.w.WritePacket(ci, w.buf); err != nil {
 		return fmt.Errorf("pcap: write %v -> %v: %w", src, dst, err)
 	}
+	w.frames++
 	return nil
+}
+
+// Frames returns the number of frames written so far.
+func (w *Writer) Frames() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.frames
 }
 
 func tagFor(a, b netip.AddrPort) uint32 {

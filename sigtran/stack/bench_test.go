@@ -15,14 +15,20 @@ import (
 // dialogues through M3UA, SCCP and TCAP on loopback, both ends in this
 // process: each dialogue is one TCAP message each way. msgs/s is per
 // direction.
-func BenchmarkBeginEnd(b *testing.B) {
-	scp := startSCP(b, nil)
+func BenchmarkBeginEnd(b *testing.B) { benchBeginEnd(b, nil, nil) }
+
+func benchBeginEnd(b *testing.B, scpCfg, mscCfg func(*Config)) {
+	var scpMutate, mscMutate []func(*Config)
+	if scpCfg != nil {
+		scpMutate, mscMutate = append(scpMutate, scpCfg), append(mscMutate, mscCfg)
+	}
+	scp := startSCP(b, nil, scpMutate...)
 	scp.answer = func(ev *dialogue.Event) {
 		if ev.Kind == dialogue.EventBegin {
 			ev.Dialogue.End(tcap.NewReturnResultLast(1, 0, nil))
 		}
 	}
-	msc := startMSC(b, scp.Stack, false)
+	msc := startMSC(b, scp.Stack, false, mscMutate...)
 	const window = 512 // dialogues in flight
 	sem := make(chan struct{}, window)
 	var done sync.WaitGroup

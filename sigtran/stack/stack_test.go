@@ -134,7 +134,7 @@ type mscSide struct {
 
 // startMSC starts the MSC side: an ASP dialling the SCP; on the SCP's
 // Continue it ends the dialogue.
-func startMSC(t testing.TB, scp *Stack, endOnContinue bool) *mscSide {
+func startMSC(t testing.TB, scp *Stack, endOnContinue bool, mutate ...func(*Config)) *mscSide {
 	// The MSC asks for UDTS on undeliverable messages.
 	t.Helper()
 	m := &mscSide{ev: newEvents()}
@@ -152,6 +152,9 @@ func startMSC(t testing.TB, scp *Stack, endOnContinue bool) *mscSide {
 	cfg.M3UA.Peers = []m3ua.Peer{{Name: "scp", Dial: true, Remote: []string{scp.Node.Addr().String()}, PointCode: scpPC, RoutingContext: 1}}
 	cfg.TCAP.LocalAddress = mscAddress
 	cfg.SCCP.ReturnOnError = true
+	for _, f := range mutate {
+		f(&cfg)
+	}
 	st, err := New(cfg, dialogue.HandlerFunc(func(ev *dialogue.Event) { m.answer(ev); m.ev.record(ev) }), quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -379,5 +382,18 @@ func TestIdleAndInvokeTimers(t *testing.T) {
 	waitFor(t, "MSC sees the abort", func() bool { return d.State() == dialogue.Closed })
 	if scp.TCAP.Open() != 0 {
 		t.Fatalf("%d open", scp.TCAP.Open())
+	}
+}
+
+func TestCallingPartyScreening(t *testing.T) {
+	scp := startSCP(t, nil, func(c *Config) { c.SCCP.AllowedCallingGT = []string{"4930"} })
+	msc := startMSC(t, scp.Stack, false)
+	d := msc.begin(t, capV2, scpAddress) // calling GT 31612000001: not allowed
+	time.Sleep(300 * time.Millisecond)
+	if d.State() != dialogue.InitiationSent || scp.TCAP.Open() != 0 {
+		t.Fatalf("screened Begin reached the SCP: MSC dialogue %v, SCP open %d", d.State(), scp.TCAP.Open())
+	}
+	if st := scp.Router.Stats(); st.Screened != 1 || st.UnitdataIn != 0 {
+		t.Fatalf("router stats %+v", st)
 	}
 }

@@ -22,6 +22,7 @@ const (
 	Abandon      Outcome = "abandon"       // the caller hangs up while it rings
 	RouteFailure Outcome = "route-failure" // the network cannot route the call
 	Abort        Outcome = "abort"         // answered, then the MSC aborts the dialogue after the hold time
+	Vanish       Outcome = "vanish"        // answered, then the MSC forgets the dialogue: nothing more is sent or answered
 )
 
 // Side says who hangs up.
@@ -51,6 +52,10 @@ type Call struct {
 	ACRBeforeERB bool
 	// Wait bounds each wait for the SCP (default 10 s).
 	Wait time.Duration
+	// InitialDP, when set, is sent as is (a replayed capture's), in Phase,
+	// instead of the one built from ServiceKey, Calling, Called, IMSI and
+	// MT; the rest of the call follows the same script.
+	InitialDP *camel.InitialDPArg
 }
 
 // Step is one message of the flow.
@@ -113,7 +118,11 @@ func (s *Sim) Call(ctx context.Context, p Call) (*Result, error) {
 		p.Hangup = SideA
 	}
 	r := &run{sim: s, p: p, events: make(chan *dialogue.Event, 32), res: &Result{}, start: time.Now()}
-	param, err := camel.AppendArgument(nil, initialDP(p), p.Phase)
+	idp := p.InitialDP
+	if idp == nil {
+		idp = initialDP(p)
+	}
+	param, err := camel.AppendArgument(nil, idp, p.Phase)
 	if err != nil {
 		return nil, fmt.Errorf("msc: InitialDP: %w", err)
 	}
@@ -366,10 +375,17 @@ func (r *run) script(ctx context.Context) error {
 	}
 	talk := time.Since(answered)
 	r.res.Talk = talk
-	if p.Outcome == Abort {
+	switch p.Outcome {
+	case Abort:
 		r.d.Abort(nil)
 		r.step("MSC->SCP", "TC-ABORT")
 		r.res.End = "msc-abort"
+		return nil
+	case Vanish:
+		// Lost state, as after an MSC restart: what the SCP sends next
+		// meets an unknown transaction (P-Abort from this side's TCAP).
+		r.d.Release()
+		r.res.End = "msc-vanished"
 		return nil
 	}
 	leg := camel.Leg1
@@ -511,4 +527,13 @@ func (r *run) sleepUntil(ctx context.Context, t time.Time) error {
 			return errEnded
 		}
 	}
+}
+
+// ParseOutcome reads an outcome name as labs write it on command lines.
+func ParseOutcome(s string) (Outcome, error) {
+	switch o := Outcome(s); o {
+	case Answer, Busy, NoAnswer, Abandon, RouteFailure, Abort, Vanish:
+		return o, nil
+	}
+	return "", fmt.Errorf("outcome %q: use answer, busy, no-answer, abandon, route-failure, abort or vanish", s)
 }

@@ -25,7 +25,9 @@ import (
 
 // Config says how to reach the SCP.
 type Config struct {
-	// SCP is the M3UA address of the SCP (host:port), reached over Transport.
+	// SCP is the M3UA address of the SCP (host:port), reached over
+	// Transport: tcp, sctp (kernel), userspace-sctp (raw sockets, root or
+	// CAP_NET_RAW) or auto.
 	SCP       []string
 	Transport transport.Kind
 	// Local is the local address to dial from (host:port, port 0 for any);

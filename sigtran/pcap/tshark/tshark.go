@@ -30,10 +30,20 @@ func Require(t testing.TB) string {
 	return p
 }
 
-func run(t testing.TB, args ...string) string {
+// Runner runs tshark with extra arguments on every run, e.g. a Lua
+// dissector. The package functions use the zero Runner.
+type Runner struct{ args []string }
+
+// With returns a Runner that passes args to every run of tshark, e.g.
+// "-X", "lua_script:scripts/m3ua-tcp.lua" for M3UA over TCP, which
+// tshark 4.0 cannot decode alone.
+func With(args ...string) Runner { return Runner{args: args} }
+
+func (r Runner) run(t testing.TB, args ...string) string {
 	t.Helper()
 	bin := Require(t)
-	cmd := exec.Command(bin, append([]string{"-n", "-o", "sctp.checksum:CRC 32c"}, args...)...)
+	all := append([]string{"-n", "-o", "sctp.checksum:CRC 32c"}, r.args...)
+	cmd := exec.Command(bin, append(all, args...)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -46,7 +56,13 @@ func run(t testing.TB, args ...string) string {
 // listing frame number and message.
 func Check(t testing.TB, file string) {
 	t.Helper()
-	out := run(t, "-r", file, "-Y", ErrorFilter, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message")
+	Runner{}.Check(t, file)
+}
+
+// Check is Check with the Runner's arguments.
+func (r Runner) Check(t testing.TB, file string) {
+	t.Helper()
+	out := r.run(t, "-r", file, "-Y", ErrorFilter, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message")
 	if s := strings.TrimSpace(out); s != "" {
 		t.Fatalf("tshark flags %s:\n%s", file, s)
 	}
@@ -57,6 +73,12 @@ func Check(t testing.TB, file string) {
 // with ",".
 func Fields(t testing.TB, file, filter string, fields ...string) [][]string {
 	t.Helper()
+	return Runner{}.Fields(t, file, filter, fields...)
+}
+
+// Fields is Fields with the Runner's arguments.
+func (r Runner) Fields(t testing.TB, file, filter string, fields ...string) [][]string {
+	t.Helper()
 	args := []string{"-r", file, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
 	if filter != "" {
 		args = append(args, "-Y", filter)
@@ -65,7 +87,7 @@ func Fields(t testing.TB, file, filter string, fields ...string) [][]string {
 		args = append(args, "-e", f)
 	}
 	var rows [][]string
-	for _, line := range strings.Split(strings.TrimRight(run(t, args...), "\n"), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(r.run(t, args...), "\n"), "\n") {
 		if line == "" {
 			continue
 		}

@@ -61,6 +61,12 @@ type Config struct {
 	XUDT bool
 	// ReturnOnError is set on the messages the node sends.
 	ReturnOnError bool
+	// AllowedCallingGT and AllowedCallingPC screen the calling party:
+	// when either is set, a UDT/XUDT whose calling address carries neither
+	// an allowed global-title prefix nor an allowed point code (the one in
+	// the address, or the routing label's OPC) is dropped and counted.
+	AllowedCallingGT []string
+	AllowedCallingPC []uint32
 }
 
 // Stats counts what the router did.
@@ -70,6 +76,7 @@ type Stats struct {
 	Malformed               uint64 // SCCP that did not decode
 	RoutingFailures         uint64 // not for this node or its subsystems
 	ManagementIn            uint64 // SCMG messages
+	Screened                uint64 // dropped by calling-party screening
 }
 
 // Router is SCRC/SCLC of one signalling point.
@@ -81,7 +88,7 @@ type Router struct {
 	mu    sync.RWMutex
 	users map[uint8]User
 
-	unitdataIn, unitdataOut, serviceIn, serviceOut, malformed, routingFailures, mgmtIn atomic.Uint64
+	unitdataIn, unitdataOut, serviceIn, serviceOut, malformed, routingFailures, mgmtIn, screened atomic.Uint64
 }
 
 // New returns a router over the network.
@@ -115,7 +122,8 @@ func (r *Router) user(ssn uint8) User {
 // Stats returns the counters.
 func (r *Router) Stats() Stats {
 	return Stats{UnitdataIn: r.unitdataIn.Load(), UnitdataOut: r.unitdataOut.Load(), ServiceIn: r.serviceIn.Load(),
-		ServiceOut: r.serviceOut.Load(), Malformed: r.malformed.Load(), RoutingFailures: r.routingFailures.Load(), ManagementIn: r.mgmtIn.Load()}
+		ServiceOut: r.serviceOut.Load(), Malformed: r.malformed.Load(), RoutingFailures: r.routingFailures.Load(), ManagementIn: r.mgmtIn.Load(),
+		Screened: r.screened.Load()}
 }
 
 // HandleData implements m3ua.Handler.
@@ -133,6 +141,12 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 		return
 	}
 	p := Path{Assoc: a, OPC: d.OPC, SLS: d.SLS}
+	if !r.callingAllowed(&m.Calling, d.OPC) {
+		// Screening answers nothing: a stranger learns nothing about the node.
+		r.screened.Add(1)
+		r.log.Warn("SCCP message dropped by calling-party screening", "calling", m.Calling.String(), "opc", d.OPC)
+		return
+	}
 	switch m.Type {
 	case sccp.UDTS, sccp.XUDTS:
 		r.serviceIn.Add(1)
@@ -160,6 +174,26 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 	}
 	r.unitdataIn.Add(1)
 	u.HandleUnitdata(p, &m)
+}
+
+// callingAllowed applies the calling-party screening, if configured.
+func (r *Router) callingAllowed(a *sccp.Address, opc uint32) bool {
+	if len(r.cfg.AllowedCallingGT) == 0 && len(r.cfg.AllowedCallingPC) == 0 {
+		return true
+	}
+	for _, pc := range r.cfg.AllowedCallingPC {
+		if pc == opc || a.HasPC && uint32(a.PointCode) == pc {
+			return true
+		}
+	}
+	if a.GT.Indicator != sccp.GTINone {
+		for _, gt := range r.cfg.AllowedCallingGT {
+			if strings.HasPrefix(a.GT.Digits, gt) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // destination checks that the called address is this node and returns

@@ -47,6 +47,7 @@ type Backend interface {
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
 	Status(ctx context.Context) (Status, error)
+	Import(ctx context.Context, d Dataset) (ImportReport, error)
 }
 
 // GroupView is a group with its members.

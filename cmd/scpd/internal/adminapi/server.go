@@ -163,6 +163,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	h("POST /v1/sweep", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Sweep(ctx(r)) })
 	h("GET /v1/audit", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Audit(ctx(r)) })
 	h("GET /v1/status", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Status(ctx(r)) })
+	h("POST /v1/import", importHandler(b))
 	mux.HandleFunc("GET /v1/backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		if _, err := b.Backup(r.Context(), w); err != nil {

@@ -16,9 +16,9 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 		bad("sigtran.network_indicator", "must be national or international")
 	}
 	switch s.Transport {
-	case "tcp", "sctp", "auto":
+	case "tcp", "sctp", "userspace-sctp", "auto":
 	default:
-		bad("sigtran.transport", "must be tcp, sctp or auto")
+		bad("sigtran.transport", "must be tcp, sctp, userspace-sctp or auto")
 	}
 	for i, l := range s.Listen {
 		if _, _, err := net.SplitHostPort(l); err != nil {
@@ -67,11 +67,26 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if ch.SettleWait <= 0 || ch.StoreTimeout <= 0 {
 		bad("charging.settle_wait", "settle_wait and store_timeout must be positive")
 	}
+	if ch.AnswerRecordDelay < 0 {
+		bad("charging.answer_record_delay", "must not be negative")
+	}
+	if c.Runtime.GCPercent < 10 {
+		bad("runtime.gc_percent", "must be at least 10")
+	}
+	if c.Runtime.MemoryLimitMiB < 0 {
+		bad("runtime.memory_limit_mib", "must not be negative (0: no limit)")
+	}
 	if c.Numbering.MaxShortNumber < 1 {
 		bad("numbering.max_short_number", "must be at least 1")
 	}
 	if c.Calls.MTTreatment != "continue" && c.Calls.MTTreatment != "release" {
 		bad("calls.mt_treatment", "must be continue or release")
+	}
+	if c.Overload.Treatment != "release" && c.Overload.Treatment != "continue" {
+		bad("overload.treatment", "must be release or continue")
+	}
+	if c.Overload.MaxCalls < 0 || c.Overload.MaxStoreQueue < 0 {
+		bad("overload.max_calls", "max_calls and max_store_queue must not be negative (0: no bound)")
 	}
 	if c.Metrics.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {

@@ -40,6 +40,8 @@ type Config struct {
 	Calls     Calls     `yaml:"calls"`
 	Metrics   Metrics   `yaml:"metrics"`
 	Shutdown  Shutdown  `yaml:"shutdown"`
+	Runtime   Runtime   `yaml:"runtime"`
+	Overload  Overload  `yaml:"overload"`
 
 	source string // file name, or "embedded default"
 }
@@ -76,7 +78,7 @@ type Demo struct {
 type Sigtran struct {
 	PointCode        uint32   `yaml:"point_code"`
 	NetworkIndicator string   `yaml:"network_indicator"` // national or international
-	Transport        string   `yaml:"transport"`         // tcp, sctp or auto
+	Transport        string   `yaml:"transport"`         // tcp, sctp, userspace-sctp or auto
 	Listen           []string `yaml:"listen"`            // host:port; several for multi-homed SCTP; empty: no listener
 	Streams          uint16   `yaml:"streams"`
 	BeatInterval     Duration `yaml:"beat_interval"`
@@ -105,9 +107,11 @@ type Peer struct {
 
 // SCCP configures SCCP routing.
 type SCCP struct {
-	GlobalTitles  []string `yaml:"global_titles"`
-	XUDT          bool     `yaml:"xudt"`
-	ReturnOnError bool     `yaml:"return_on_error"`
+	GlobalTitles     []string `yaml:"global_titles"`
+	XUDT             bool     `yaml:"xudt"`
+	ReturnOnError    bool     `yaml:"return_on_error"`
+	AllowedCallingGT []string `yaml:"allowed_calling_gt"` // calling-party screening; empty with
+	AllowedCallingPC []uint32 `yaml:"allowed_calling_pc"` // allowed_calling_pc: no screening
 }
 
 // TCAP configures the dialogue layer's timers.
@@ -131,6 +135,7 @@ type Charging struct {
 	RingingAllowance  Duration `yaml:"ringing_allowance"`
 	ReservationMargin Duration `yaml:"reservation_margin"`
 	SettleWait        Duration `yaml:"settle_wait"`
+	AnswerRecordDelay Duration `yaml:"answer_record_delay"`
 	StoreTimeout      Duration `yaml:"store_timeout"`
 }
 
@@ -167,6 +172,25 @@ type ReleaseCauses struct {
 // Metrics configures the Prometheus endpoint.
 type Metrics struct {
 	Listen string `yaml:"listen"` // host:port of /metrics; empty: off
+}
+
+// Overload bounds the work scpd takes on, and says how new calls past a
+// bound are answered.
+type Overload struct {
+	MaxCalls      int    `yaml:"max_calls"`       // calls in progress; 0: no bound
+	MaxStoreQueue int    `yaml:"max_store_queue"` // store operations waiting to commit; 0: no bound
+	Treatment     string `yaml:"treatment"`       // release or continue
+	Cause         uint8  `yaml:"cause"`           // Q.850 cause of the release
+}
+
+// Runtime tunes Go's garbage collector for the daemon.
+type Runtime struct {
+	// GCPercent is GOGC: heap growth between collections, in percent. A
+	// larger value trades memory for CPU (BENCHMARKS.md).
+	GCPercent int `yaml:"gc_percent"`
+	// MemoryLimitMiB is GOMEMLIMIT in MiB: past it the collector works
+	// harder whatever GCPercent says. 0: no limit.
+	MemoryLimitMiB int64 `yaml:"memory_limit_mib"`
 }
 
 // Shutdown configures the graceful stop.
@@ -303,8 +327,8 @@ func (c *Config) validate() error {
 	if c.Store.MaxBatchSize < 1 || c.Store.MaxBatchSize > 10000 {
 		bad("store.max_batch_size", "must be 1-10000")
 	}
-	if c.Store.MaxBatchDelay <= 0 || c.Store.MaxBatchDelay.D() > time.Second {
-		bad("store.max_batch_delay", "must be more than 0 and at most 1s")
+	if c.Store.MaxBatchDelay < 0 || c.Store.MaxBatchDelay.D() > time.Second {
+		bad("store.max_batch_delay", "must be 0 to 1s")
 	}
 	if c.Sweeper.Interval.D() < 100*time.Millisecond {
 		bad("sweeper.interval", "must be at least 100ms")

@@ -13,7 +13,7 @@ func TestEmbeddedDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DataDir != "./scpd-data" || c.Admin.Listen != "127.0.0.1:7080" || !c.Demo.Seed || c.Store.MaxBatchDelay.D() != time.Millisecond {
+	if c.DataDir != "./scpd-data" || c.Admin.Listen != "127.0.0.1:7080" || !c.Demo.Seed || c.Store.MaxBatchDelay.D() != 0 {
 		t.Fatalf("%+v", c)
 	}
 	if c.StorePath() != "scpd-data/scpd.db" || c.TokenPath() != "scpd-data/admin.token" || c.AdminURL() != "http://127.0.0.1:7080" {

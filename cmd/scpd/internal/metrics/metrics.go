@@ -20,6 +20,8 @@ type Observer struct {
 	calls       *prometheus.CounterVec
 	ops         *prometheus.CounterVec
 	fees        *prometheus.CounterVec
+	overload    *prometheus.CounterVec
+	rejects     *prometheus.CounterVec
 	firstAnswer prometheus.Histogram
 }
 
@@ -34,11 +36,15 @@ func NewObserver(r prometheus.Registerer) *Observer {
 			Help: "CAP operations received (in) and sent (out)."}, []string{"direction", "operation"}),
 		fees: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_fees_minor_units_total",
 			Help: "Money frozen, charged and returned by the prepaid interfaces, in minor units."}, []string{"movement"}),
+		overload: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_overload_total",
+			Help: "New calls answered by the overload treatment, by the bound reached (calls, store)."}, []string{"bound"}),
+		rejects: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scpd_cap_rejects_sent_total",
+			Help: "CAP operations refused with a Reject component (undecodable argument, unknown operation), by problem."}, []string{"problem"}),
 		firstAnswer: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_first_answer_seconds",
 			Help:    "Time from an InitialDP's arrival to scpd's first answer.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5}}),
 	}
-	r.MustRegister(o.calls, o.ops, o.fees, o.firstAnswer)
+	r.MustRegister(o.calls, o.ops, o.fees, o.overload, o.rejects, o.firstAnswer)
 	return o
 }
 
@@ -56,6 +62,10 @@ func (o *Observer) Operation(in bool, op camel.Opcode) {
 
 func (o *Observer) FirstAnswer(d time.Duration) { o.firstAnswer.Observe(d.Seconds()) }
 
+func (o *Observer) Overload(bound string) { o.overload.WithLabelValues(bound).Inc() }
+
+func (o *Observer) Reject(problem string) { o.rejects.WithLabelValues(problem).Inc() }
+
 func (o *Observer) Fee(k servicelogic.FeeKind, amount int64) {
 	if amount > 0 {
 		o.fees.WithLabelValues(string(k)).Add(float64(amount))
@@ -68,7 +78,7 @@ type stateCollector struct {
 	store *store.Store
 	calls func() int
 
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, m3uaErr, m3uaData, sccp, batches, commits *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -84,6 +94,7 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		tcapMsgs:  d("scpd_tcap_messages_total", "TCAP messages by direction and type.", "direction", "type"),
 		pAborts:   d("scpd_tcap_p_aborts_sent_total", "P-Aborts sent, by cause.", "cause"),
 		rejects:   d("scpd_tcap_rejects_sent_total", "Reject components sent for malformed components."),
+		ended:     d("scpd_tcap_dialogues_ended_total", "Dialogues ended, by how: normal or the abort cause.", "reason"),
 		m3uaErr:   d("scpd_m3ua_errors_sent_total", "M3UA ERR messages sent, by error code.", "code"),
 		m3uaData:  d("scpd_m3ua_data_total", "M3UA DATA messages by peer and direction, and those dropped.", "peer", "direction"),
 		sccp:      d("scpd_sccp_messages_total", "SCCP messages by kind.", "kind"),
@@ -93,7 +104,7 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits} {
 		ch <- d
 	}
 }
@@ -128,12 +139,31 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(c.pAborts, float64(n), cause)
 	}
 	counter(c.rejects, float64(t.RejectsSent))
+	for reason, n := range t.Ended {
+		counter(c.ended, float64(n), reason)
+	}
 	r := c.st.Router.Stats()
 	for kind, n := range map[string]uint64{"unitdata-in": r.UnitdataIn, "unitdata-out": r.UnitdataOut, "service-in": r.ServiceIn,
-		"service-out": r.ServiceOut, "malformed": r.Malformed, "routing-failure": r.RoutingFailures, "management": r.ManagementIn} {
+		"service-out": r.ServiceOut, "malformed": r.Malformed, "routing-failure": r.RoutingFailures, "management": r.ManagementIn,
+		"screened": r.Screened} {
 		counter(c.sccp, float64(n), kind)
 	}
 	calls, commits := c.store.BatchStats()
 	counter(c.batches, float64(calls))
 	counter(c.commits, float64(commits))
+}
+
+// CommitObserver returns a store.Options.OnCommit that records the size
+// and duration of each group commit.
+func CommitObserver(r prometheus.Registerer) func(ops int, d time.Duration) {
+	size := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_commit_operations",
+		Help: "Operations carried by one durable group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}})
+	dur := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_commit_seconds",
+		Help:    "Time of one durable group commit: running the operations, writing the pages, the fsyncs.",
+		Buckets: []float64{.0002, .0005, .001, .002, .005, .01, .02, .05, .1, .25, .5}})
+	r.MustRegister(size, dur)
+	return func(ops int, d time.Duration) {
+		size.Observe(float64(ops))
+		dur.Observe(d.Seconds())
+	}
 }

@@ -113,9 +113,15 @@ func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 	}
 	out := make([]Result, 0, len(pkts))
 	for _, p := range pkts {
-		res := Result{Frame: p.Frame, Transport: string(p.Transport), Src: p.Src.String(), Dst: p.Dst.String()}
+		res := Result{Frame: p.Frame, Transport: string(p.Transport)}
 		t := p.Time
 		res.Time = &t
+		if p.Transport == pcap.Bare {
+			d.bare(&res, p)
+			out = append(out, res)
+			continue
+		}
+		res.Src, res.Dst = p.Src.String(), p.Dst.String()
 		if p.Transport == pcap.SCTP {
 			s, ppid, ok := p.Stream, p.PPID, p.ChecksumOK
 			res.Stream, res.PPID, res.ChecksumOK = &s, &ppid, &ok
@@ -129,6 +135,25 @@ func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// bare decodes a frame of a capture without IP: SCCP for DLT_SCCP; for
+// DLT_USERn, whichever of M3UA, SCCP or TCAP the bytes are.
+func (d *Decoder) bare(res *Result, p pcap.Packet) {
+	layer := LayerSCCP
+	if p.LinkType != pcap.LinkTypeSCCP {
+		layer = Guess(p.Payload)
+	}
+	switch layer {
+	case LayerM3UA:
+		d.m3ua(res, p.Payload)
+	case LayerSCCP:
+		d.sccp(res, p.Payload)
+	case LayerTCAP:
+		d.tcap(res, p.Payload)
+	default:
+		res.Errors = append(res.Errors, fmt.Sprintf("link type %d: the frame is not M3UA, SCCP or TCAP", p.LinkType))
+	}
 }
 
 // Bytes decodes pasted bytes starting at layer (Auto guesses it).
