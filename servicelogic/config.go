@@ -131,7 +131,7 @@ func DefaultConfig() Config {
 		StoreTimeout:      5 * time.Second,
 		MT:                MTContinue,
 		Causes:            DefaultCauses(),
-		Overload:          Overload{MaxStoreQueue: 20000, Treatment: OverloadRelease, Cause: camel.CauseSwitchingCongestion},
+		Overload:          Overload{MaxStoreQueue: 2000, Treatment: OverloadRelease, Cause: camel.CauseSwitchingCongestion},
 	}
 }
 

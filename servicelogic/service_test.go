@@ -189,3 +189,74 @@ func TestOverloadAnswersAtOnce(t *testing.T) {
 }
 
 func with(c msc.Call, f func(*msc.Call)) msc.Call { f(&c); return c }
+
+// TestOverloadWhenStoreBehind holds the store's committer with a batched
+// operation that waits, as a stalled disk would, so operations queue; past
+// overload.max_store_queue a new InitialDP must get the overload answer at
+// once (here: Continue, uncharged) instead of waiting for the store.
+func TestOverloadWhenStoreBehind(t *testing.T) {
+	svc, st, addr := scp(t, func(c *servicelogic.Config) {
+		c.Overload.MaxStoreQueue = 3
+		c.Overload.Treatment = servicelogic.OverloadContinue
+	})
+	cfg := msc.DefaultConfig()
+	cfg.SCP = []string{addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	sim, err := msc.Start(ctx, cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+
+	stall, stalled := make(chan struct{}), make(chan struct{})
+	var held sync.WaitGroup
+	held.Add(1)
+	go func() {
+		defer held.Done()
+		st.Batch(context.Background(), func(*store.Tx) error { close(stalled); <-stall; return nil })
+	}()
+	<-stalled
+	// Two more operations queue behind the stalled one: three waiting.
+	for i := 0; i < 2; i++ {
+		held.Add(1)
+		go func() { defer held.Done(); st.Batch(context.Background(), func(*store.Tx) error { return nil }) }()
+	}
+	for deadline := time.Now().Add(5 * time.Second); st.Queued() < 3; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(stall)
+			t.Fatalf("store reports %d operations queued, want 3 (the stalled one and two behind it)", st.Queued())
+		}
+	}
+	res, err := sim.Call(ctx, msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12"})
+	if err != nil || !res.Continued || res.Released || res.FirstAnswer > time.Second {
+		t.Fatalf("call with the store behind: %+v %v; want an immediate Continue", res, err)
+	}
+	if svc.Active() != 0 {
+		t.Fatalf("%d calls active; the overloaded call must not be taken on", svc.Active())
+	}
+	close(stall)
+	held.Wait()
+
+	// The store caught up: the next call is served and charged again.
+	res, err = sim.Call(ctx, msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", HoldTime: 100 * time.Millisecond})
+	if err != nil || res.Connected == "" {
+		t.Fatalf("call after the store caught up: %+v %v", res, err)
+	}
+	var outcomes []string
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var cdrs []store.CDR
+		st.View(func(tx *store.Tx) (err error) { cdrs, err = tx.CDRs(store.CDRFilter{}); return err })
+		outcomes = outcomes[:0]
+		for _, c := range cdrs {
+			outcomes = append(outcomes, c.Outcome)
+		}
+		if len(cdrs) == 2 {
+			break
+		}
+	}
+	slices.Sort(outcomes)
+	if !slices.Equal(outcomes, []string{"answered", "overload-continued"}) {
+		t.Fatalf("outcomes %v", outcomes)
+	}
+}

@@ -43,6 +43,8 @@ func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	c := &batchCall{fn: fn, done: make(chan error, 1)}
+	s.pending.Add(1)
+	defer s.pending.Add(-1)
 	select {
 	case s.calls <- c:
 	case <-s.closing:
@@ -141,6 +143,7 @@ func safely(fn func(*Tx) error, t *Tx) (err error) {
 	return fn(t)
 }
 
-// Queued returns how many operations wait for the committer: how far the
-// store is behind, for overload control.
-func (s *Store) Queued() int { return len(s.calls) }
+// Queued returns how many operations wait for their commit, including
+// those blocked because the committer's queue is full: how far the store is
+// behind, for overload control.
+func (s *Store) Queued() int { return int(s.pending.Load()) }

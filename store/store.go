@@ -47,6 +47,7 @@ type Store struct {
 
 	batched atomic.Uint64 // calls to Batch that committed
 	commits atomic.Uint64 // write transactions that carried them
+	pending atomic.Int64  // calls to Batch not yet answered, queued or blocked
 
 	maxBatch      int
 	batchDelay    time.Duration

@@ -83,8 +83,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	if fi, err := os.Stat(cfg.DataDir); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		log.Warn("data dir is accessible by others; chmod 700 it", "dir", cfg.DataDir, "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+	if err := tightenDataDir(cfg.DataDir, log); err != nil {
+		return err
 	}
 
 	reg := prometheus.NewRegistry()
@@ -196,6 +196,32 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	err = runComponents(ctx, components, log)
 	log.Info("scpd stopped")
 	return err
+}
+
+// tightenDataDir makes an existing data dir 0700: MkdirAll leaves the mode
+// of a directory that exists alone, and one made 0755 by hand or by a
+// package would let other users read the token, the trace and the database
+// (issue 8, "files the daemon writes have tight permissions"). A sticky
+// directory (/tmp) is shared by design and only warned about.
+func tightenDataDir(dir string, log *slog.Logger) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	old := fi.Mode().Perm()
+	if old&0o077 == 0 {
+		return nil
+	}
+	if fi.Mode()&fs.ModeSticky != 0 {
+		log.Warn("data dir is a shared directory; use a private one", "dir", dir, "mode", fmt.Sprintf("%04o", old))
+		return nil
+	}
+	const tight = 0o700
+	if err := os.Chmod(dir, tight); err != nil {
+		return fmt.Errorf("data dir: tightening %s from %04o to %04o: %w", dir, old, tight, err)
+	}
+	log.Warn("data dir was accessible by others; tightened it", "dir", dir, "old_mode", fmt.Sprintf("%04o", old), "new_mode", fmt.Sprintf("%04o", tight))
+	return nil
 }
 
 // runComponents runs every component until ctx ends or one fails, then

@@ -104,6 +104,12 @@ func openTrace(c *config.Config, sc *stack.Config) (func() error, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sigtran.trace: %w", err)
 	}
+	// The trace holds every subscriber's numbers: an existing file keeps its
+	// old mode through O_CREATE, so tighten it.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("sigtran.trace %s: %w", path, err)
+	}
 	w, err := pcap.NewWriter(f)
 	if err != nil {
 		f.Close()

@@ -312,9 +312,11 @@ func (l *loader) one(ctx context.Context) {
 }
 
 func classify(err error) string {
+	// Group by what failed (the text before the first colon), not by the
+	// details that differ call to call.
 	s := err.Error()
 	if i := strings.Index(s, ":"); i > 0 && i < 40 {
-		return s
+		return s[:i]
 	}
 	return s
 }

@@ -14,18 +14,27 @@ import (
 	"github.com/scpd/scpd/store"
 )
 
-// BenchmarkPairs measures durable reserve+settle pairs: one call's ApplyFee,
-// DeductFee and ReturnFee (with its CDR), 64 concurrent callers, on distinct
-// accounts and on one shared account. ns/op is per pair. Batch settings can be
-// overridden with SCPD_BENCH_BATCH_SIZE and SCPD_BENCH_BATCH_DELAY to tune;
+// BenchmarkPairs measures durable reserve+settle pairs, 64 concurrent
+// callers, on distinct accounts and on one shared account. ns/op is per pair.
+// settle=one is what a call does in scpd: ApplyFee, then Settle (DeductFee
+// and ReturnFee with the CDR in one transaction). settle=two is the same money
+// moved with DeductFee and ReturnFee as separate operations (three commits a
+// call), for comparison. Batch settings can be overridden with
+// SCPD_BENCH_BATCH_SIZE and SCPD_BENCH_BATCH_DELAY to tune;
 // SCPD_BENCH_STATS=1 prints bbolt's page-write counters.
 func BenchmarkPairs(b *testing.B) {
-	for _, shared := range []bool{false, true} {
-		name := "distinct"
-		if shared {
-			name = "shared"
+	for _, oneSettle := range []bool{true, false} {
+		for _, shared := range []bool{false, true} {
+			name := "distinct"
+			if shared {
+				name = "shared"
+			}
+			form := "settle=one"
+			if !oneSettle {
+				form = "settle=two"
+			}
+			b.Run(name+"/"+form+"/callers=64", func(b *testing.B) { benchPairs(b, 64, shared, oneSettle) })
 		}
-		b.Run(name+"/callers=64", func(b *testing.B) { benchPairs(b, 64, shared) })
 	}
 }
 
@@ -48,7 +57,7 @@ func benchOptions(b *testing.B) store.Options {
 	return opts
 }
 
-func benchPairs(b *testing.B, callers int, shared bool) {
+func benchPairs(b *testing.B, callers int, shared, oneSettle bool) {
 	st := openStore(b, benchOptions(b))
 	l := New(st, Options{Log: quiet})
 	acct := func(w int) string {
@@ -63,7 +72,11 @@ func benchPairs(b *testing.B, callers int, shared bool) {
 		}
 	}
 	ctx := context.Background()
-	ops := make([]time.Duration, 3*b.N)
+	perPair := 3
+	if oneSettle {
+		perPair = 2
+	}
+	ops := make([]time.Duration, perPair*b.N)
 	pairs := make([]time.Duration, b.N)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -88,13 +101,25 @@ func benchPairs(b *testing.B, callers int, shared bool) {
 					b.Errorf("apply: %+v %v", g, err)
 					return
 				}
-				if _, err := l.DeductFee(ctx, DeductRequest{CallID: id, Seq: 2, Amount: 30}); err != nil {
+				deduct := DeductRequest{CallID: id, Seq: 2, Amount: 30}
+				ret := ReturnRequest{CallID: id, Seq: 3, CDR: &store.CDR{Service: "prepaid", Calling: "31612345001",
+					Called: "31612345002", CallClass: "on-net", Start: t0, Answer: t1, End: t1, Duration: 30, Outcome: "normal"}}
+				if oneSettle {
+					if _, _, err := l.Settle(ctx, deduct, ret); err != nil {
+						b.Error(err)
+						return
+					}
+					t2 := time.Now()
+					ops[2*i], ops[2*i+1] = t1.Sub(t0), t2.Sub(t1)
+					pairs[i] = t2.Sub(t0)
+					continue
+				}
+				if _, err := l.DeductFee(ctx, deduct); err != nil {
 					b.Error(err)
 					return
 				}
 				t2 := time.Now()
-				if _, err := l.ReturnFee(ctx, ReturnRequest{CallID: id, Seq: 3, CDR: &store.CDR{Service: "prepaid", Calling: "31612345001",
-					Called: "31612345002", CallClass: "on-net", Start: t0, Answer: t1, End: t2, Duration: 30, Outcome: "normal"}}); err != nil {
+				if _, err := l.ReturnFee(ctx, ret); err != nil {
 					b.Error(err)
 					return
 				}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 )
 
@@ -35,6 +36,10 @@ type tcpConn struct {
 
 // maxPending is how much unsent data a Write may queue before it waits.
 const maxPending = 4 << 20
+
+// coalesceBelow: with less than this queued the flusher yields once before
+// writing, so that concurrent writers can join the same system call.
+const coalesceBelow = 16 << 10
 
 func newTCPConn(c *net.TCPConn) *tcpConn {
 	_ = c.SetNoDelay(true)
@@ -91,6 +96,15 @@ func (t *tcpConn) flusher() {
 		if len(t.pending) == 0 && t.closed {
 			t.mu.Unlock()
 			return
+		}
+		if len(t.pending) < coalesceBelow && !t.closed {
+			// Let the goroutines that are already runnable (the dialogue
+			// workers answering the same burst of messages) queue their
+			// writes first: one system call then carries many messages.
+			// When nothing else is runnable this returns at once.
+			t.mu.Unlock()
+			runtime.Gosched()
+			t.mu.Lock()
 		}
 		out := t.pending
 		t.pending, t.spare = t.spare[:0], nil

@@ -23,5 +23,7 @@ func (r *Router) management(p Path, m *sccp.Message) {
 	}
 	ssa := []byte{scmgSSA, ssn, byte(r.net.PointCode()), byte(r.net.PointCode() >> 8), 0}
 	mgmt := sccp.Address{RouteOnSSN: true, SSN: sccp.SSNManagement}
-	_ = r.send(p, m.Calling, mgmt, ssa)
+	// SCMG is sent in class 0 with no special option (Q.713 §5.1): never
+	// with return on error, whatever the node's own users send with.
+	_ = r.sendUnitdata(p, m.Calling, mgmt, ssa, false)
 }

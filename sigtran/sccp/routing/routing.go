@@ -256,7 +256,13 @@ func (r *Router) SendTo(dpc uint32, sls uint8, called, calling sccp.Address, dat
 var msgPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func (r *Router) send(p Path, called, calling sccp.Address, data []byte) error {
-	m := sccp.Message{Type: sccp.UDT, Called: called, Calling: calling, Data: data, ReturnOnError: r.cfg.ReturnOnError}
+	return r.sendUnitdata(p, called, calling, data, r.cfg.ReturnOnError)
+}
+
+// sendUnitdata sends a UDT, or an XUDT when configured, asking for return
+// on error as given.
+func (r *Router) sendUnitdata(p Path, called, calling sccp.Address, data []byte, returnOnError bool) error {
+	m := sccp.Message{Type: sccp.UDT, Called: called, Calling: calling, Data: data, ReturnOnError: returnOnError}
 	if r.cfg.XUDT {
 		m.Type, m.HopCounter = sccp.XUDT, sccp.DefaultHopCounter
 	}
