@@ -159,6 +159,7 @@ func statusFunc(c *config.Config, sig *stack.Stack, svc *servicelogic.Service, d
 				State: a.State().String(), DataIn: st.DataIn, DataOut: st.DataOut, Dropped: st.DataDropped})
 		}
 		s.StoreBatched, s.StoreCommits = db.BatchStats()
+		s.StorePending = db.Queued()
 		return s, nil
 	}
 }

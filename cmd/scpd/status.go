@@ -28,8 +28,8 @@ func (a *app) statusCommand() *cobra.Command {
 			}
 			return a.emit(s, func(w io.Writer) {
 				fmt.Fprintf(w, "up %s, point code %d, listening on %s\n", s.Uptime, s.PointCode, strings.Join(s.Listen, ", "))
-				fmt.Fprintf(w, "calls in progress %d, dialogues open %d, store: %d operations in %d commits\n",
-					s.Calls, s.Dialogues, s.StoreBatched, s.StoreCommits)
+				fmt.Fprintf(w, "calls in progress %d, dialogues open %d, store: %d operations in %d commits, %d waiting\n",
+					s.Calls, s.Dialogues, s.StoreBatched, s.StoreCommits, s.StorePending)
 				if len(s.Ended) > 0 {
 					var ended []string
 					for k, v := range s.Ended {

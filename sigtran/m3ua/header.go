@@ -34,6 +34,17 @@ func Decode(b []byte) (messages.M3UA, error) {
 	if err != nil {
 		return nil, &Error{Field: "message", Code: ErrCodeParameterFieldError, Err: err}
 	}
+	// go-m3ua picks the message by uint8(class<<4 | type), so a class or
+	// type above 15 aliases a known message: class 0x24 type 0x41 would
+	// read as ASPAC. Such a class or type is one RFC 4666 does not define
+	// (§3.1.2), to be refused with ERR (§3.8.1): it comes back Generic.
+	if m.MessageClass() != b[2] || m.MessageType() != b[3] {
+		g := new(messages.Generic)
+		if err := g.UnmarshalBinary(b); err != nil {
+			return nil, &Error{Field: "message", Code: ErrCodeParameterFieldError, Err: err}
+		}
+		return g, nil
+	}
 	return m, nil
 }
 

@@ -103,8 +103,13 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if IsData(b) {
 			if d, err := DecodeData(b); err == nil {
-				if _, err := d.Append(nil); err != nil {
+				out, err := d.Append(nil)
+				if err != nil {
 					t.Fatalf("re-encode: %v", err)
+				}
+				// The encoding is canonical: what it decodes to is what decoded.
+				if back, err := DecodeData(out); err != nil || !reflect.DeepEqual(back, d) {
+					t.Fatalf("%x → %+v → %x → %+v, %v", b, d, out, back, err)
 				}
 			}
 			return

@@ -259,6 +259,12 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	p.expectErr(ErrCodeUnsupportedMessageClass)
 	p.sendRaw([]byte{1, 0, 3, 9, 0, 0, 0, 8}) // unknown ASPSM type
 	p.expectErr(ErrCodeUnsupportedMessageType)
+	// go-m3ua keys messages by class<<4|type: class 0x24 type 0x41 would
+	// alias ASPAC (4, 1) and class 3 type 0x11 ASPUP (3, 1).
+	p.sendRaw([]byte{1, 0, 0x24, 0x41, 0, 0, 0, 8})
+	p.expectErr(ErrCodeUnsupportedMessageClass)
+	p.sendRaw([]byte{1, 0, 3, 0x11, 0, 0, 0, 8})
+	p.expectErr(ErrCodeUnsupportedMessageType)
 	p.sendRaw(dataMsg(t, mscPC, scpPC, 8)) // DATA with another RC
 	p.expectErr(ErrCodeInvalidRoutingContext)
 	p.sendRaw(dataMsg(t, mscPC, 77, 7)) // DATA for another DPC

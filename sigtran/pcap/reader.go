@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -64,15 +65,34 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 		LinkType() layers.LinkType
 	}
 	if binary.LittleEndian.Uint32(magic) == 0x0a0d0d0a {
-		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
+		raw, err := io.ReadAll(br)
+		if err != nil {
+			return nil, fmt.Errorf("pcap: reading: %w", err)
+		}
+		// pcapgo trusts a block's lengths: hand it only the blocks whose
+		// lengths are consistent, and report the first that is not
+		// where pcapgo would have met it.
+		good, bad := ngPrefix(raw)
+		if good == 0 && bad != nil {
+			return nil, fmt.Errorf("pcap: pcapng header: %w", bad)
+		}
+		ng, err := newNgReader(bytes.NewReader(raw[:good]))
 		if err != nil {
 			return nil, fmt.Errorf("pcap: pcapng header: %w", err)
 		}
-		src = ng
+		src = safeSource{ng, bad}
 	} else {
 		pr, err := pcapgo.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("pcap: file header: %w", err)
+		}
+		// A record's caplen may not exceed the header's snaplen, and
+		// pcapgo allocates caplen before reading the record: bound it
+		// by libpcap's MAXIMUM_SNAPLEN (262144), which no SIGTRAN frame
+		// comes near, rather than by whatever the file claims (up to
+		// 4 GiB).
+		if pr.Snaplen() > maxSnaplen {
+			pr.SetSnaplen(maxSnaplen)
 		}
 		src = pr
 	}
@@ -106,6 +126,11 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 			dstIP, _ = netip.AddrFromSlice(n.NetworkFlow().Dst().Raw())
 		}
 		if s, ok := pkt.Layer(layers.LayerTypeSCTP).(*layers.SCTP); ok {
+			if len(s.Contents) < 12 {
+				// gopacket hands back a truncated common header
+				// (RFC 9260 §3.1 makes it 12 octets): nothing to read.
+				continue
+			}
 			sum := binary.LittleEndian.Uint32(s.Contents[8:12])
 			okSum := checksum(s.Contents, s.Payload) == sum
 			for _, l := range pkt.Layers() {
@@ -177,4 +202,91 @@ func readBare(src interface {
 		out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: Bare, ChecksumOK: true, LinkType: linkType,
 			Payload: append([]byte(nil), data...)})
 	}
+}
+
+// maxSnaplen is libpcap's MAXIMUM_SNAPLEN.
+const maxSnaplen = 262144
+
+// errMalformed reports a capture that made the pcapng reader fail.
+var errMalformed = errors.New("malformed pcapng block")
+
+// newNgReader is pcapgo.NewNgReader with its panics turned into errors:
+// gopacket v1.1.19 panics on some malformed pcapng interface description
+// blocks, e.g. an if_tsresol of 2^-64 or finer (pcapng §4.2 lets the
+// exponent reach 127; the time scale overflows to 0 and it divides by
+// it) or an option value shorter than the option needs (if_tsoffset is 8
+// octets, if_filter at least 1). A damaged file is an error, not a crash.
+func newNgReader(r io.Reader) (ng *pcapgo.NgReader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ng, err = nil, fmt.Errorf("%w: %v", errMalformed, p)
+		}
+	}()
+	return pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
+}
+
+// safeSource is a pcapng reader whose panics on malformed blocks (an
+// interface description block may come after the first packet; see
+// newNgReader) are errors, and which ends with the error ngPrefix found,
+// if any, rather than io.EOF.
+type safeSource struct {
+	*pcapgo.NgReader
+	bad error
+}
+
+func (s safeSource) ReadPacketData() (data []byte, ci gopacket.CaptureInfo, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			data, err = nil, fmt.Errorf("%w: %v", errMalformed, p)
+		}
+	}()
+	data, ci, err = s.NgReader.ReadPacketData()
+	if errors.Is(err, io.EOF) && s.bad != nil {
+		err = s.bad
+	}
+	return data, ci, err
+}
+
+// ngPrefix returns the length of the leading pcapng blocks whose lengths
+// are consistent, and what is wrong with the next one. Every block's
+// Block Total Length is at least 12, a multiple of 4 and within the file
+// (pcapng §3.1); an Enhanced Packet Block's Captured Packet Length is the
+// size of its Packet Data field (§4.3), so at most the block's length
+// less its 32 octets of header and trailer. pcapgo allocates the
+// captured length before reading the data, so without this check a
+// 160-octet file can make it allocate 4 GiB.
+func ngPrefix(b []byte) (int, error) {
+	var order binary.ByteOrder = binary.LittleEndian
+	for off := 0; off < len(b); {
+		rest := b[off:]
+		if len(rest) < 12 {
+			return off, fmt.Errorf("%w at offset %d: truncated", errMalformed, off)
+		}
+		typ := binary.LittleEndian.Uint32(rest)
+		if typ == 0x0a0d0d0a { // Section Header Block: its byte-order magic sets the order
+			switch {
+			case binary.LittleEndian.Uint32(rest[8:]) == 0x1a2b3c4d:
+				order = binary.LittleEndian
+			case binary.BigEndian.Uint32(rest[8:]) == 0x1a2b3c4d:
+				order = binary.BigEndian
+			default:
+				return off, fmt.Errorf("%w at offset %d: byte-order magic %x", errMalformed, off, rest[8:12])
+			}
+		}
+		typ = order.Uint32(rest)
+		n := order.Uint32(rest[4:])
+		if n < 12 || n%4 != 0 || uint64(n) > uint64(len(rest)) {
+			return off, fmt.Errorf("%w at offset %d: block length %d", errMalformed, off, n)
+		}
+		if typ == 6 { // Enhanced Packet Block
+			if n < 32 {
+				return off, fmt.Errorf("%w at offset %d: enhanced packet block of %d octets", errMalformed, off, n)
+			}
+			if c := order.Uint32(rest[20:]); c > n-32 {
+				return off, fmt.Errorf("%w at offset %d: enhanced packet block of %d octets captures %d", errMalformed, off, n, c)
+			}
+		}
+		off += int(n)
+	}
+	return len(b), nil
 }

@@ -1,6 +1,9 @@
 package sccp
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+)
 
 // MessageType is the SCCP message type code (Q.713 §4.1, Table 1).
 type MessageType uint8
@@ -127,12 +130,21 @@ func (m *Message) Append(b []byte) ([]byte, error) {
 	if b, err = appendVariable(b, func(b []byte) ([]byte, error) { return appendAddress(b, &m.Called) }); err != nil {
 		return b, &DecodeError{Field: name + ".calledPartyAddress", Err: err}
 	}
+	// A pointer is one octet (Q.713 §2.3), so the parameters before one
+	// may not push its parameter more than 255 octets away; written
+	// modulo 256 it would point into the called address.
+	if len(b)-(ptrs+1) > 255 {
+		return b, &DecodeError{Field: name + ".callingPartyAddress", Err: errPointerRange}
+	}
 	b[ptrs+1] = byte(len(b) - (ptrs + 1))
 	if b, err = appendVariable(b, func(b []byte) ([]byte, error) { return appendAddress(b, &m.Calling) }); err != nil {
 		return b, &DecodeError{Field: name + ".callingPartyAddress", Err: err}
 	}
 	if len(m.Data) == 0 {
 		return b, &DecodeError{Field: name + ".data", Err: errEmpty}
+	}
+	if len(b)-(ptrs+2) > 255 {
+		return b, &DecodeError{Field: name + ".data", Err: errPointerRange}
 	}
 	b[ptrs+2] = byte(len(b) - (ptrs + 2))
 	if b, err = appendVariable(b, func(b []byte) ([]byte, error) { return append(b, m.Data...), nil }); err != nil {
@@ -147,6 +159,9 @@ func (m *Message) Append(b []byte) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// errPointerRange: the addresses are too long for a one-octet pointer.
+var errPointerRange = errors.New("pointer beyond 255 octets: the addresses before it are too long")
 
 // appendVariable appends a length octet and the content f writes.
 func appendVariable(b []byte, f func([]byte) ([]byte, error)) ([]byte, error) {

@@ -1,6 +1,7 @@
 package sccp
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"reflect"
@@ -183,6 +184,10 @@ func FuzzDecode(f *testing.F) {
 		var again Message
 		if err := again.Decode(out); err != nil {
 			t.Fatalf("re-decoding %x (from %x): %v", out, b, err)
+		}
+		// Encoding what decoded is a fixed point after one step.
+		if out2, err := again.Append(nil); err != nil || !bytes.Equal(out2, out) {
+			t.Fatalf("%x → %x → %x, %v", b, out, out2, err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package tcap
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"reflect"
@@ -280,8 +281,15 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encode of %+v: %v", m, err)
 		}
 		var again Message
-		if err := again.Decode(out); err != nil && len(m.Components) > 0 {
-			t.Fatalf("decode of re-encoding %x: %v", out, err)
+		if err := again.Decode(out); err != nil {
+			if len(m.Components) > 0 {
+				t.Fatalf("decode of re-encoding %x: %v", out, err)
+			}
+			return
+		}
+		// Encoding what decoded is a fixed point after one step.
+		if out2, err := again.Append(nil); err != nil || !bytes.Equal(out2, out) {
+			t.Fatalf("%x → %x → %x, %v", b, out, out2, err)
 		}
 	})
 }

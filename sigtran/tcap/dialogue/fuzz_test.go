@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/scpd/scpd/sigtran/m3ua"
+	"github.com/scpd/scpd/sigtran/pcap"
+	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/sccp/routing"
 	"github.com/scpd/scpd/sigtran/tcap"
@@ -52,6 +55,10 @@ func FuzzDialogueSequences(f *testing.F) {
 	f.Add(frame(begin, begin, abort, cont))
 	f.Add(frame(cont, end, abort))
 	f.Add(frame(begin[:10], cont[3:]))
+	// The MSC's side of the captured calls of every phase.
+	for _, msgs := range capturedCalls(f) {
+		f.Add(frame(msgs...))
+	}
 	f.Fuzz(func(t *testing.T, seq []byte) {
 		r := routing.New(noNetwork{}, routing.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: time.Hour, InvokeTimer: func(int64) (uint8, time.Duration) { return 1, time.Hour }},
@@ -110,4 +117,34 @@ func FuzzDialogueSequences(f *testing.F) {
 			t.Fatalf("layer holds %d dialogues, counts %d open", got, l.Open())
 		}
 	})
+}
+
+// capturedCalls returns, for each capture of whole calls in the
+// repository's testdata, the TCAP messages the MSC (point code 1) sent.
+func capturedCalls(tb testing.TB) [][][]byte {
+	tb.Helper()
+	var out [][][]byte
+	for _, file := range pcaptest.Files(tb, "flow-*.pcap") {
+		name, raw := file.Name, file.Data
+		pkts, err := pcap.ReadAll(bytes.NewReader(raw))
+		if err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		var msgs [][]byte
+		for _, p := range pkts {
+			d, err := m3ua.DecodeData(p.Payload)
+			if err != nil || d.OPC != 1 {
+				continue
+			}
+			var m sccp.Message
+			if m.Decode(d.Payload) == nil {
+				msgs = append(msgs, m.Data)
+			}
+		}
+		out = append(out, msgs)
+	}
+	if len(out) == 0 {
+		tb.Fatal("no flow capture in testdata")
+	}
+	return out
 }

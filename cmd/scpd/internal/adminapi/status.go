@@ -18,6 +18,9 @@ type Status struct {
 	Ended        map[string]uint64   `json:"dialogues_ended"`
 	StoreBatched uint64              `json:"store_batched_operations"`
 	StoreCommits uint64              `json:"store_commits"`
+	// StorePending is how many operations wait for their commit; past
+	// overload.max_store_queue new calls get the overload answer.
+	StorePending int `json:"store_pending"`
 }
 
 // AssociationStatus is one M3UA association.

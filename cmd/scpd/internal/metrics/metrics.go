@@ -117,7 +117,7 @@ type stateCollector struct {
 	store *store.Store
 	calls func() int
 
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -139,11 +139,12 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		sccp:      d("scpd_sccp_messages_total", "SCCP messages by kind.", "kind"),
 		batches:   d("scpd_store_batched_operations_total", "Store operations run through the group committer."),
 		commits:   d("scpd_store_commits_total", "Durable group commits (each one transaction, fsynced)."),
+		pending:   d("scpd_store_operations_pending", "Store operations waiting for their commit (overload.max_store_queue bounds it for new calls)."),
 	})
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending} {
 		ch <- d
 	}
 }
@@ -190,6 +191,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	calls, commits := c.store.BatchStats()
 	counter(c.batches, float64(calls))
 	counter(c.commits, float64(commits))
+	gauge(c.pending, float64(c.store.Queued()))
 }
 
 // CommitObserver returns a store.Options.OnCommit that records the size

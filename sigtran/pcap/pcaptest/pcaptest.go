@@ -1,0 +1,62 @@
+// Package pcaptest hands tests and fuzz targets the captures in the
+// repository's testdata/ (written by scripts/gen-testdata): real
+// InitialDPs and whole calls of every CAP phase, as seeds.
+package pcaptest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// File is one capture: its base name and its bytes.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Files returns the captures in the repository's testdata/ whose names
+// match pattern (filepath.Match syntax), in name order. It fails the test
+// when none does: a fuzz target without its seeds would pass on nothing.
+func Files(tb testing.TB, pattern string) []File {
+	tb.Helper()
+	dir, err := testdata()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		tb.Fatalf("testdata pattern %q: %v", pattern, err)
+	}
+	var out []File
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, File{Name: filepath.Base(name), Data: data})
+	}
+	if len(out) == 0 {
+		tb.Fatalf("no capture matches %s in %s", pattern, dir)
+	}
+	return out
+}
+
+// testdata finds <module root>/testdata from the test's working
+// directory (its package directory), walking up to go.mod.
+func testdata() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "testdata"), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
