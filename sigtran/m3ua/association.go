@@ -148,7 +148,12 @@ func (a *Association) Send(d Data) error {
 	err = a.conn.Write(transport.Message{Payload: b, Stream: stream, PPID: transport.PPIDM3UA})
 	putBuffer(buf) // transports copy or queue the octets before returning
 	if err != nil {
-		a.close(fmt.Errorf("write: %w", err))
+		// The caller may hold its dialogue's lock, and closing reports
+		// the association lost to the users above, who lock every
+		// dialogue on it (and closeOnce makes a second closer wait for
+		// the first): close from a goroutine of its own, never inline.
+		a.conn.Close()
+		go a.close(fmt.Errorf("write: %w", err))
 		return err
 	}
 	a.dataOut.Add(1)

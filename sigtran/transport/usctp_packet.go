@@ -161,27 +161,32 @@ func stripInitParams(pkt []byte) ([]byte, bool) {
 	if n < initFixedLen || n > len(c) {
 		return pkt, false
 	}
+	// Check every parameter before moving any: a malformed one further
+	// on must leave the packet as it came, for pion to judge.
+	strip := false
+	for r := initFixedLen; r+4 <= n; {
+		plen := int(binary.BigEndian.Uint16(c[r+2:]))
+		if plen < 4 || r+plen > n {
+			return pkt, false
+		}
+		strip = strip || strippedParam(binary.BigEndian.Uint16(c[r:]))
+		r += min((plen+3)&^3, len(c)-r)
+	}
+	if !strip {
+		return pkt, false
+	}
 	w := initFixedLen      // write offset in c
 	length := initFixedLen // the chunk length excludes the last parameter's padding (§3.2)
-	changed := false
 	for r := initFixedLen; r+4 <= n; {
 		typ := binary.BigEndian.Uint16(c[r:])
 		plen := int(binary.BigEndian.Uint16(c[r+2:]))
-		if plen < 4 || r+plen > n {
-			return pkt, false // malformed: let pion judge it unchanged
-		}
 		padded := min((plen+3)&^3, len(c)-r)
-		if strippedParam(typ) {
-			changed = true
-		} else {
+		if !strippedParam(typ) {
 			copy(c[w:], c[r:r+padded])
 			length = w + plen
 			w += padded
 		}
 		r += padded
-	}
-	if !changed {
-		return pkt, false
 	}
 	binary.BigEndian.PutUint16(c[2:], uint16(length))
 	return pkt[:commonHeaderLen+w], true

@@ -4,6 +4,7 @@
 package pcaptest
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,9 +19,15 @@ type File struct {
 // Files returns the captures in the repository's testdata/ whose names
 // match pattern (filepath.Match syntax), in name order. It fails the test
 // when none does: a fuzz target without its seeds would pass on nothing.
+// A test binary run outside the module (scripts/vm-sctp-test copies the
+// transport tests into a VM alone) has no repository: it gets no seeds.
 func Files(tb testing.TB, pattern string) []File {
 	tb.Helper()
 	dir, err := testdata()
+	if errors.Is(err, errNoModule) {
+		tb.Logf("no captures: %v", err)
+		return nil
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -42,6 +49,9 @@ func Files(tb testing.TB, pattern string) []File {
 	return out
 }
 
+// errNoModule: the test runs outside the repository.
+var errNoModule = errors.New("not inside the scpd module (no go.mod above the working directory)")
+
 // testdata finds <module root>/testdata from the test's working
 // directory (its package directory), walking up to go.mod.
 func testdata() (string, error) {
@@ -55,7 +65,7 @@ func testdata() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", os.ErrNotExist
+			return "", errNoModule
 		}
 		dir = parent
 	}
