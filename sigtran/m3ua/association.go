@@ -151,8 +151,8 @@ func (a *Association) Send(d Data) error {
 		// The caller may hold its dialogue's lock, and closing reports
 		// the association lost to the users above, who lock every
 		// dialogue on it (and closeOnce makes a second closer wait for
-		// the first): close from a goroutine of its own, never inline.
-		a.conn.Close()
+		// the first); an SCTP close may also wait for SHUTDOWN ACK.
+		// Close from a goroutine of its own, never inline.
 		go a.close(fmt.Errorf("write: %w", err))
 		return err
 	}
