@@ -101,27 +101,7 @@ func TestChaos(t *testing.T) {
 	})
 	d.stop()
 
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resv []store.Reservation
-	var cdrs []store.CDR
-	var accounts []store.Account
-	err = st.View(func(tx *store.Tx) (err error) {
-		if resv, err = tx.Reservations(store.ReservationFilter{}); err != nil {
-			return err
-		}
-		if cdrs, err = tx.CDRs(store.CDRFilter{}); err != nil {
-			return err
-		}
-		accounts, err = tx.Accounts()
-		return err
-	})
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	resv, cdrs, accounts := readBooks(t, db)
 	perCall := map[string]int{}
 	charged := map[string]int64{}
 	recovered := 0
@@ -172,4 +152,29 @@ func setConfig(t *testing.T, path, old, new string) {
 	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// readBooks reads every reservation, CDR and account of a stopped
+// daemon's database.
+func readBooks(t *testing.T, db string) (resv []store.Reservation, cdrs []store.CDR, accounts []store.Account) {
+	t.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.View(func(tx *store.Tx) (err error) {
+		if resv, err = tx.Reservations(store.ReservationFilter{}); err != nil {
+			return err
+		}
+		if cdrs, err = tx.CDRs(store.CDRFilter{}); err != nil {
+			return err
+		}
+		accounts, err = tx.Accounts()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resv, cdrs, accounts
 }

@@ -257,23 +257,7 @@ func TestEndToEndAssociationFaults(t *testing.T) {
 	// left it is what the CDRs charged.
 	d.stop()
 	db := filepath.Join(d.dir, "data", "scpd.db")
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cdrs []store.CDR
-	var accounts []store.Account
-	err = st.View(func(tx *store.Tx) error {
-		if cdrs, err = tx.CDRs(store.CDRFilter{}); err != nil {
-			return err
-		}
-		accounts, err = tx.Accounts()
-		return err
-	})
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cdrs, accounts := readBooks(t, db)
 	charged := map[string]int64{}
 	for _, c := range cdrs {
 		charged[c.AccountID] += c.Charged

@@ -168,6 +168,27 @@ func startMSC(t testing.TB, scp *Stack, endOnContinue bool, mutate ...func(*Conf
 	return m
 }
 
+// beginMany opens total dialogues with an InitialDP Begin, from parallel
+// goroutines, and returns when all are sent.
+func (m *mscSide) beginMany(t *testing.T, total, parallel int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(total) {
+				if _, err := m.TCAP.Begin(scpPC, scpAddress, capV2, tcap.NewInvoke(1, 0, idpSK100)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func (m *mscSide) begin(t *testing.T, ac ber.OID, called sccp.Address, comps ...tcap.Component) *dialogue.Dialogue {
 	t.Helper()
 	if comps == nil {
@@ -191,21 +212,7 @@ func TestThousandsOfDialoguesInParallel(t *testing.T) {
 	msc := startMSC(t, scp.Stack, true)
 
 	const total, parallel = 5000, 64
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for g := 0; g < parallel; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= total {
-				if _, err := msc.TCAP.Begin(scpPC, scpAddress, capV2, tcap.NewInvoke(1, 0, idpSK100)); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	msc.beginMany(t, total, parallel)
 	waitFor(t, "every dialogue ended at the SCP", func() bool { return scp.ev.count(dialogue.EventEnd) == total })
 	if n := scp.ev.count(dialogue.EventBegin); n != total {
 		t.Fatalf("SCP saw %d Begins, want %d", n, total)

@@ -2,12 +2,9 @@ package stack
 
 import (
 	"os"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/scpd/scpd/sigtran/m3ua"
-	"github.com/scpd/scpd/sigtran/tcap"
 	"github.com/scpd/scpd/sigtran/tcap/dialogue"
 	"github.com/scpd/scpd/sigtran/transport"
 )
@@ -41,21 +38,7 @@ func TestDialoguesOverUserspaceSCTP(t *testing.T) {
 	}
 
 	const total, parallel = 3000, 64
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for g := 0; g < parallel; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= total {
-				if _, err := msc.TCAP.Begin(scpPC, scpAddress, capV2, tcap.NewInvoke(1, 0, idpSK100)); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	msc.beginMany(t, total, parallel)
 	waitFor(t, "every dialogue ended at the SCP", func() bool { return scp.ev.count(dialogue.EventEnd) == total })
 	if n := msc.ev.count(dialogue.EventContinue); n != total {
 		t.Fatalf("MSC saw %d Continues, want %d", n, total)

@@ -35,6 +35,16 @@ func requireUserspaceSCTP(t testing.TB) {
 	}
 }
 
+// listenUSCTP opens a userspace SCTP listener; the caller closes it.
+func listenUSCTP(t *testing.T, cfg Config) Listener {
+	t.Helper()
+	l, err := Listen(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // beat returns a valid M3UA BEAT of n octets (n a multiple of 4, ≥ 16)
 // whose heartbeat data starts with seq, so that tshark decodes it whole.
 func beat(n int, seq uint32) []byte {
@@ -108,10 +118,7 @@ func readWithin(t *testing.T, c Conn, d time.Duration) (Message, error) {
 
 func TestUserspaceSCTPStreamsAndPPID(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
 	defer l.Close()
 	// Only this listener's port: other packages' tests may run SCTP on
 	// loopback at the same time.
@@ -240,10 +247,7 @@ func TestUserspaceSCTPAnyPPID(t *testing.T) {
 
 func TestUserspaceSCTPManyAssociations(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
 	defer l.Close()
 	// The server echoes every message on its association.
 	var served sync.WaitGroup
@@ -524,10 +528,7 @@ func echoes(t *testing.T, c Conn, seq uint32) {
 
 func TestUserspaceSCTPPeerVanishes(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}, Heartbeat: 100 * time.Millisecond, MaxRetrans: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}, Heartbeat: 100 * time.Millisecond, MaxRetrans: 3})
 	defer l.Close()
 	peer := helper(t, "up", "dial", "127.0.0.3:0", l.Addr().String())
 	c := acceptWithin(t, l, 5*time.Second)
@@ -538,7 +539,7 @@ func TestUserspaceSCTPPeerVanishes(t *testing.T) {
 
 	kill(t, peer) // no SHUTDOWN, no ABORT: the process is gone
 	start := time.Now()
-	_, err = readWithin(t, c, 5*time.Second)
+	_, err := readWithin(t, c, 5*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("read after the peer vanished: %v", err)
 	}
@@ -553,10 +554,7 @@ func TestUserspaceSCTPPeerVanishes(t *testing.T) {
 
 func TestUserspaceSCTPClientRestarts(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
 	defer l.Close()
 	from := freeUDPPort(t, "127.0.0.3")
 	peer := helper(t, "up", "dial", from, l.Addr().String())
@@ -593,10 +591,7 @@ func TestUserspaceSCTPServerRestarts(t *testing.T) {
 	// The server crashes; a new one listens on the same port. Our next
 	// packet is out of the blue there and draws an ABORT (RFC 9260 §8.4).
 	kill(t, server)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{at}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{at}})
 	defer l.Close()
 	if err := c.Write(Message{Payload: beat(16, 2), Stream: 1, PPID: 3}); err != nil {
 		t.Fatal(err)
@@ -622,10 +617,7 @@ func TestUserspaceSCTPServerRestarts(t *testing.T) {
 
 func TestUserspaceSCTPWildcardListener(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{":0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{":0"}})
 	defer l.Close()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	if !strings.HasPrefix(l.Addr().String(), "0.0.0.0:") {
@@ -655,10 +647,7 @@ func TestUserspaceSCTPWildcardListener(t *testing.T) {
 
 func TestUserspaceSCTPCloseToVanishedPeer(t *testing.T) {
 	requireUserspaceSCTP(t)
-	l, err := Listen(Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := listenUSCTP(t, Config{Kind: UserspaceSCTP, Local: []string{"127.0.0.1:0"}})
 	defer l.Close()
 	peer := helper(t, "up", "dial", "127.0.0.3:0", l.Addr().String())
 	c := acceptWithin(t, l, 5*time.Second)
