@@ -25,6 +25,7 @@ type Totals struct {
 type AuditReport struct {
 	Accounts      int            `json:"accounts"`
 	LedgerEntries int            `json:"ledger_entries"`
+	LedgerFolded  uint64         `json:"ledger_folded"` // entries purged into ledger bases
 	OpenCalls     int            `json:"open_reservations"`
 	Totals        Totals         `json:"totals"`
 	Problems      []AuditProblem `json:"problems"`
@@ -71,9 +72,24 @@ func (t *Tx) Audit() (AuditReport, error) {
 	sort.Strings(ids)
 	rep.Accounts = len(ids)
 
-	// Replay the ledger.
-	type sums struct{ opening, recharged, available, frozen, charged int64 }
-	replay := map[string]*sums{}
+	// Replay the ledger, from each account's ledger base (what purged
+	// entries added up to; zero if nothing was purged).
+	replay := map[string]*LedgerBase{}
+	if bases := t.bucket(bLedgerBase); bases != nil { // nil: schema 1 file opened read-only
+		err = bases.ForEach(func(k, v []byte) error {
+			b, err := decodeLedgerBase(string(k), v)
+			if err != nil {
+				bad(string(k), "", "ledger base unreadable: %v", err)
+				return nil
+			}
+			rep.LedgerFolded += b.Entries
+			replay[b.AccountID] = &b
+			return nil
+		})
+		if err != nil {
+			return rep, err
+		}
+	}
 	err = t.bucket(bLedger).ForEach(func(k, v []byte) error {
 		rep.LedgerEntries++
 		e, err := decodeLedger(string(k), v)
@@ -83,33 +99,18 @@ func (t *Tx) Audit() (AuditReport, error) {
 		}
 		r := replay[e.AccountID]
 		if r == nil {
-			r = &sums{}
+			r = &LedgerBase{AccountID: e.AccountID}
 			replay[e.AccountID] = r
 		}
-		switch e.Kind {
-		case LedgerOpen:
-			r.opening += e.Amount
-			r.available += e.Amount
-		case LedgerRecharge:
-			r.recharged += e.Amount
-			r.available += e.Amount
-		case LedgerFreeze:
-			r.available -= e.Amount
-			r.frozen += e.Amount
-		case LedgerCharge:
-			r.frozen -= e.Amount
-			r.charged += e.Amount
-		case LedgerReturn:
-			r.frozen -= e.Amount
-			r.available += e.Amount
-		default:
+		known, agrees := r.apply(&e)
+		if !known {
 			bad(e.AccountID, e.CallID, "ledger entry %d has unknown kind %d", e.Seq, e.Kind)
 		}
-		if r.available != e.Available || r.frozen != e.Frozen || r.charged != e.Charged {
+		if !agrees {
 			bad(e.AccountID, e.CallID, "ledger entry %d: balances after it (available %d, frozen %d, charged %d) differ from the replay (available %d, frozen %d, charged %d)",
-				e.Seq, e.Available, e.Frozen, e.Charged, r.available, r.frozen, r.charged)
+				e.Seq, e.Available, e.Frozen, e.Charged, r.Available, r.Frozen, r.Charged)
 			// Continue from what the entry says so one bad entry is reported once.
-			r.available, r.frozen, r.charged = e.Available, e.Frozen, e.Charged
+			r.Available, r.Frozen, r.Charged = e.Available, e.Frozen, e.Charged
 		}
 		return nil
 	})
@@ -180,17 +181,17 @@ func (t *Tx) Audit() (AuditReport, error) {
 		}
 		r := replay[id]
 		if r == nil {
-			r = &sums{}
+			r = &LedgerBase{}
 		}
 		for _, f := range []struct {
 			name        string
 			have, wants int64
 		}{
-			{"opening", a.Opening, r.opening},
-			{"recharged", a.Recharged, r.recharged},
-			{"available", a.Available, r.available},
-			{"frozen", a.Frozen, r.frozen},
-			{"charged", a.Charged, r.charged},
+			{"opening", a.Opening, r.Opening},
+			{"recharged", a.Recharged, r.Recharged},
+			{"available", a.Available, r.Available},
+			{"frozen", a.Frozen, r.Frozen},
+			{"charged", a.Charged, r.Charged},
 		} {
 			if f.have != f.wants {
 				bad(id, "", "%s is %d, the ledger says %d", f.name, f.have, f.wants)

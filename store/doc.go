@@ -16,6 +16,7 @@
 //	ledger        uint64 sequence, big-endian    → ledger entry
 //	cdrs          end time (unix ns) + sequence  → CDR
 //	refs          account id 0x00 reference      → ledger sequence (idempotent recharges)
+//	ledgerbase    account id                     → ledger base: what purged entries add up to (schema 2)
 //
 // Records are a compact binary encoding (codec.go): a version byte followed by
 // varints and length-prefixed strings. The call path reads and rewrites an
@@ -32,5 +33,7 @@
 //
 //	opening + recharged = available + frozen + charged
 //
-// and append a ledger entry. Audit (audit.go) replays the ledger to check it.
+// and append a ledger entry. Audit (audit.go) replays the ledger to check it,
+// starting from each account's ledger base once Purge (purge.go) has folded
+// old entries into it.
 package store

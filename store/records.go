@@ -11,6 +11,7 @@ const (
 	reservationV1 = 1
 	ledgerV1      = 1
 	cdrV1         = 1
+	ledgerBaseV1  = 1
 )
 
 func badVersion(kind, key string, v uint8) error {
@@ -294,4 +295,33 @@ func decodeCDR(key string, b []byte) (CDR, error) {
 	c.Outcome = d.str()
 	c.Recovered = d.boolean()
 	return c, d.err("cdr", key)
+}
+
+func encodeLedgerBase(b *LedgerBase) []byte {
+	e := encoder{b: make([]byte, 0, 48)}
+	e.u8(ledgerBaseV1)
+	e.varint(b.Opening)
+	e.varint(b.Recharged)
+	e.varint(b.Available)
+	e.varint(b.Frozen)
+	e.varint(b.Charged)
+	e.uvarint(b.Entries)
+	e.uvarint(b.LastSeq)
+	return e.b
+}
+
+func decodeLedgerBase(key string, raw []byte) (LedgerBase, error) {
+	d := decoder{b: raw}
+	b := LedgerBase{AccountID: key}
+	if v := d.u8(); v != ledgerBaseV1 {
+		return b, badVersion("ledger base", key, v)
+	}
+	b.Opening = d.varint()
+	b.Recharged = d.varint()
+	b.Available = d.varint()
+	b.Frozen = d.varint()
+	b.Charged = d.varint()
+	b.Entries = d.uvarint()
+	b.LastSeq = d.uvarint()
+	return b, d.err("ledger base", key)
 }

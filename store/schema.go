@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the layout this build writes. Version 0 is a file without
 // the meta bucket (new or created before versioning).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // bucketID indexes allBuckets; Tx caches the handles.
 type bucketID int
@@ -28,6 +28,7 @@ const (
 	bLedger
 	bCDRs
 	bRefs
+	bLedgerBase
 )
 
 var allBuckets = [...][]byte{
@@ -43,6 +44,7 @@ var allBuckets = [...][]byte{
 	bLedger:       []byte("ledger"),
 	bCDRs:         []byte("cdrs"),
 	bRefs:         []byte("refs"),
+	bLedgerBase:   []byte("ledgerbase"),
 }
 
 var kSchema = []byte("schema")
@@ -55,6 +57,13 @@ var migrations = []func(tx *bolt.Tx) error{
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
+		}
+		return nil
+	},
+	// 2: ledger bases, what purged ledger entries add up to (purge.go).
+	1: func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(allBuckets[bLedgerBase]); err != nil {
+			return fmt.Errorf("create bucket %s: %w", allBuckets[bLedgerBase], err)
 		}
 		return nil
 	},

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"reflect"
@@ -74,6 +75,43 @@ func TestSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("v1 file gets the ledger base bucket, and audits read-only before that", func(t *testing.T) {
+		st, path := openTemp(t)
+		err := st.db.Update(func(tx *bolt.Tx) error {
+			if err := tx.DeleteBucket(allBuckets[bLedgerBase]); err != nil {
+				return err
+			}
+			return tx.Bucket(allBuckets[bMeta]).Put(kSchema, binary.BigEndian.AppendUint32(nil, 1))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		ro, err := Open(path, Options{Logger: quiet, ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := ro.Audit(); err != nil || !rep.OK() {
+			t.Fatalf("read-only audit of a v1 file: %+v %v", rep, err)
+		}
+		ro.Close()
+		st, err = Open(path, Options{Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if v, err := st.Schema(); err != nil || v != SchemaVersion {
+			t.Fatalf("schema %d %v", v, err)
+		}
+		if err := st.View(func(tx *Tx) error {
+			if tx.bucket(bLedgerBase) == nil {
+				t.Error("ledger base bucket not created by the migration")
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("newer version is refused", func(t *testing.T) {
 		st, path := openTemp(t)
 		err := st.db.Update(func(tx *bolt.Tx) error {
@@ -84,7 +122,7 @@ func TestSchema(t *testing.T) {
 		}
 		st.Close()
 		_, err = Open(path, Options{Logger: quiet})
-		if !errors.Is(err, ErrSchemaTooNew) || !strings.Contains(err.Error(), "schema version 6") || !strings.Contains(err.Error(), "upgrade scpd") {
+		if !errors.Is(err, ErrSchemaTooNew) || !strings.Contains(err.Error(), fmt.Sprintf("schema version %d", SchemaVersion+5)) || !strings.Contains(err.Error(), "upgrade scpd") {
 			t.Fatalf("got %v", err)
 		}
 	})

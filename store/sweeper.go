@@ -121,11 +121,18 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 			w.log().Info("recovered stale reservation", "call", id, "account", rec.AccountID, "charged", rec.Charged, "returned", rec.Returned)
 		}
 	}
-	if w.Retention > 0 && now.Sub(w.lastPrune) >= time.Hour {
-		n, err := w.prune(now.Add(-w.Retention))
-		rep.Pruned = n
-		if err != nil {
-			return rep, err
+	if now.Sub(w.lastPrune) >= time.Hour {
+		if w.Retention > 0 {
+			n, err := w.prune(now.Add(-w.Retention))
+			rep.Pruned = n
+			if err != nil {
+				return rep, err
+			}
+		}
+		// The prune read every settled reservation, and an hour of calls
+		// has read pages the call path will not read again.
+		if err := w.Store.ReleaseMappedPages(); err != nil {
+			w.log().Warn("database pages stay mapped", "err", err)
 		}
 		w.lastPrune = now
 	}

@@ -13,8 +13,9 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Check every account and the totals against the ledger; exit 1 on any mismatch",
 		Long: `audit checks, in one consistent snapshot, for every account and in total:
 opening + recharged = available + frozen + charged; no negative balance; the
-ledger replayed gives the same balances; frozen equals the sum of the account's
-open reservations. It prints what is wrong per account and exits 1 if anything is.`,
+ledger replayed (from the ledger bases scpd purge leaves) gives the same
+balances; frozen equals the sum of the account's open reservations. It prints
+what is wrong per account and exits 1 if anything is.`,
 		Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
 			b, err := a.open()
@@ -28,6 +29,9 @@ open reservations. It prints what is wrong per account and exits 1 if anything i
 			err = a.emit(rep, func(w io.Writer) {
 				t := rep.Totals
 				fmt.Fprintf(w, "accounts %d, ledger entries %d, open reservations %d\n", rep.Accounts, rep.LedgerEntries, rep.OpenCalls)
+				if rep.LedgerFolded > 0 {
+					fmt.Fprintf(w, "ledger entries folded by scpd purge: %d (replayed from the accounts' ledger bases)\n", rep.LedgerFolded)
+				}
 				fmt.Fprintf(w, "totals: opening %d + recharged %d = available %d + frozen %d + charged %d\n", t.Opening, t.Recharged, t.Available, t.Frozen, t.Charged)
 				if rep.OK() {
 					fmt.Fprintln(w, "OK")

@@ -229,6 +229,19 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	if !strings.HasPrefix(csv, "seq,call_id,") {
 		t.Fatalf("csv:\n%s", csv)
 	}
+	// Purge folds the ledger so far into the accounts' bases; the audit still balances.
+	fails(t, dir, 2, "--before: required", append([]string{"purge"}, c...)...)
+	fails(t, dir, 2, "is in the future", append([]string{"purge", "--before", "2999-01-01"}, c...)...)
+	purged := decode[map[string]any](t, run("purge", "--before", "0s", "--json"))
+	if n, _ := purged["ledger_entries"].(float64); n < 2 {
+		t.Fatalf("purge folded %v ledger entries, want A-9's opening and recharge at least", purged)
+	}
+	if rep := decode[map[string]any](t, run("audit", "--json")); rep["ledger_folded"] != purged["ledger_entries"] || rep["ledger_entries"] != float64(0) {
+		t.Fatalf("audit after the purge: %v", rep)
+	}
+	if got := run("account", "show", "A-9"); !strings.Contains(got, "15.00 EUR") {
+		t.Fatalf("balance after the purge:\n%s", got)
+	}
 
 	// Wrong command lines: exit 2, one line saying what to do.
 	fails(t, dir, 2, "takes ID AMOUNT", append([]string{"account", "recharge", "A-9"}, c...)...)

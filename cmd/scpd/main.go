@@ -119,7 +119,7 @@ Amounts are whole minor units (500 = 5.00 EUR).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
 
 	root.AddCommand(a.serveCommand(), a.subscriberCommand(), a.groupCommand(), a.accountCommand(),
-		a.tariffCommand(), a.cdrCommand(), a.reservationCommand(), a.auditCommand(), a.backupCommand(),
+		a.tariffCommand(), a.cdrCommand(), a.reservationCommand(), a.auditCommand(), a.purgeCommand(), a.backupCommand(),
 		a.configCommand(), a.statusCommand(), a.importCommand())
 	for _, c := range root.Commands() {
 		if c.HasSubCommands() {

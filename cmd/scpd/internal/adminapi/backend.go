@@ -38,6 +38,7 @@ type Backend interface {
 	DeleteTariff(ctx context.Context, class string) error
 
 	CDRs(ctx context.Context, f CDRQuery) ([]store.CDR, error)
+	Purge(ctx context.Context, before time.Time) (store.PurgeReport, error)
 
 	Reservations(ctx context.Context, q ReservationQuery) ([]store.Reservation, error)
 	Reservation(ctx context.Context, callID string) (store.Reservation, error)

@@ -224,6 +224,15 @@ func (c *Client) Reservation(ctx context.Context, callID string) (r store.Reserv
 	return r, c.do(ctx, "GET", p("/v1/reservations/", callID), nil, nil, &r)
 }
 
+// purgeBody is the request of POST /v1/purge.
+type purgeBody struct {
+	Before time.Time `json:"before"`
+}
+
+func (c *Client) Purge(ctx context.Context, before time.Time) (rep store.PurgeReport, err error) {
+	return rep, c.do(ctx, "POST", "/v1/purge", nil, purgeBody{Before: before}, &rep)
+}
+
 func (c *Client) Sweep(ctx context.Context) (rep store.SweepReport, err error) {
 	return rep, c.do(ctx, "POST", "/v1/sweep", nil, nil, &rep)
 }

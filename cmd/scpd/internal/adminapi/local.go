@@ -170,6 +170,10 @@ func (l *Local) Reservation(_ context.Context, callID string) (r store.Reservati
 	return r, err
 }
 
+func (l *Local) Purge(ctx context.Context, before time.Time) (store.PurgeReport, error) {
+	return l.Store.Purge(ctx, before)
+}
+
 func (l *Local) Sweep(ctx context.Context) (store.SweepReport, error) {
 	return l.Sweeper.SweepOnce(ctx)
 }

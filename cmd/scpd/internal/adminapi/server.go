@@ -160,6 +160,13 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	h("GET /v1/reservations/{call}", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		return b.Reservation(ctx(r), r.PathValue("call"))
 	})
+	h("POST /v1/purge", func(w http.ResponseWriter, r *http.Request) (any, error) {
+		var req purgeBody
+		if err := readJSON(r, &req); err != nil {
+			return nil, err
+		}
+		return b.Purge(ctx(r), req.Before)
+	})
 	h("POST /v1/sweep", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Sweep(ctx(r)) })
 	h("GET /v1/audit", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Audit(ctx(r)) })
 	h("GET /v1/status", func(w http.ResponseWriter, r *http.Request) (any, error) { return b.Status(ctx(r)) })
