@@ -76,8 +76,9 @@ func (t *Tx) LedgerBase(accountID string) (LedgerBase, error) {
 // transactions of at most purgeChunk records, so that history kept in the
 // file stays bounded (export CDRs first: `scpd cdr export --until`). Ledger
 // entries are folded in sequence order up to the first one written at or
-// after the cutoff. A ledger that does not replay cleanly is not folded:
-// the entry is named and `scpd audit` shows the rest.
+// after the cutoff. Folding stops at the first entry that does not replay
+// to the balances it records: that entry and all after it stay, no CDR is
+// deleted, and the error names it (`scpd audit` shows the rest).
 func (s *Store) Purge(ctx context.Context, before time.Time) (PurgeReport, error) {
 	rep := PurgeReport{Before: before}
 	var err error

@@ -18,9 +18,10 @@ entries written before WHEN into one ledger base per account (what they add
 up to), so that the history kept in the database stays bounded: every call adds
 about 750 bytes of CDR and ledger. Export first: scpd cdr export --until WHEN.
 Balances are not touched, and scpd audit keeps checking them against the
-ledger base plus the entries kept. A ledger that does not replay cleanly is not
-folded (run scpd audit). The file does not shrink: new calls reuse the freed
-pages. Works on a running daemon (through its admin API) or with --db.`,
+ledger base plus the entries kept. Folding stops at the first ledger entry that
+does not replay (it and all after it stay, no CDR is deleted; run scpd audit).
+The file does not shrink: new calls reuse the freed pages. Works on a running
+daemon (through its admin API) or with --db.`,
 		Example: "scpd cdr export --until 2026-10-01 --output september.csv && scpd purge --before 2026-10-01",
 		Args:    args(),
 		RunE: func(c *cobra.Command, argv []string) error {
