@@ -39,6 +39,7 @@ const (
 	OutcomeSystemFailure     = "system-failure"
 	OutcomeOverloadReleased  = "overload-released"
 	OutcomeOverloadContinued = "overload-continued"
+	OutcomeInternalError     = "internal-error" // the service logic panicked (a bug); see Service.recoverCall
 	outcomeRejectedPrefix    = "rejected-"
 	outcomeUnknownServiceKey = "rejected-unknown-service-key"
 )

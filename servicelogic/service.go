@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,6 +77,7 @@ func (s *Service) Active() int { return int(s.active.Load()) }
 // HandleEvent implements dialogue.Handler. Events of one dialogue come one
 // at a time, so a call needs no lock.
 func (s *Service) HandleEvent(ev *dialogue.Event) {
+	defer s.recoverCall(ev)
 	c, _ := ev.Dialogue.User.(*call)
 	if ev.Kind == dialogue.EventBegin {
 		s.begin(ev)
@@ -103,6 +105,35 @@ func (s *Service) HandleEvent(ev *dialogue.Event) {
 	case dialogue.EventTimer:
 		c.timer(ev.Timer)
 	}
+}
+
+// recoverCall keeps a bug in one call from taking every call down with the
+// process. The dialogue is aborted (the MSC applies its default call
+// handling) and the call leaves the live set: a fee it froze is then settled
+// by the sweeper past the reservation's deadline, like after a crash, and the
+// sweeper writes its CDR; a call that froze nothing gets its CDR here.
+func (s *Service) recoverCall(ev *dialogue.Event) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	c, _ := ev.Dialogue.User.(*call)
+	callID := ""
+	if c != nil {
+		callID = c.id
+	}
+	s.log.Error("service logic panicked: dialogue aborted, the call ended", "call", callID, "event", ev.Kind, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	ev.Dialogue.Abort(nil)
+	if c == nil {
+		return
+	}
+	if !c.charging && !c.settled {
+		func() {
+			defer func() { _ = recover() }() // the CDR of a broken call is not worth a second panic
+			c.writeCDR(OutcomeInternalError)
+		}()
+	}
+	c.finish(OutcomeInternalError)
 }
 
 // Shutdown settles every call still in progress: each is charged for the

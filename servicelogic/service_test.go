@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,12 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // scp runs the service logic in this process over a real store and a
 // TCP association, so the race detector sees the whole call path.
 func scp(t *testing.T, mutate ...func(*servicelogic.Config)) (*servicelogic.Service, *store.Store, string) {
+	t.Helper()
+	return scpWith(t, nil, mutate...)
+}
+
+// scpWith is scp with the prepaid logic wrapped by wrap (nil: as it is).
+func scpWith(t *testing.T, wrap func(prepaid.Service) prepaid.Service, mutate ...func(*servicelogic.Config)) (*servicelogic.Service, *store.Store, string) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
 	if err != nil {
@@ -62,7 +69,11 @@ func scp(t *testing.T, mutate ...func(*servicelogic.Config)) (*servicelogic.Serv
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	svc, err := servicelogic.New(cfg, st, prepaid.New(st, prepaid.Options{}), nil, quiet())
+	var pp prepaid.Service = prepaid.New(st, prepaid.Options{})
+	if wrap != nil {
+		pp = wrap(pp)
+	}
+	svc, err := servicelogic.New(cfg, st, pp, nil, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,5 +269,82 @@ func TestOverloadWhenStoreBehind(t *testing.T) {
 	slices.Sort(outcomes)
 	if !slices.Equal(outcomes, []string{"answered", "overload-continued"}) {
 		t.Fatalf("outcomes %v", outcomes)
+	}
+}
+
+// panicky is prepaid logic with bugs: Authenticate panics on the first call,
+// ApplyFee panics after freezing the fee on the second.
+type panicky struct {
+	prepaid.Service
+	auths, applies atomic.Int32
+}
+
+func (p *panicky) Authenticate(ctx context.Context, id string) (prepaid.AuthResult, error) {
+	if p.auths.Add(1) == 1 {
+		panic("test: a bug before anything was frozen")
+	}
+	return p.Service.Authenticate(ctx, id)
+}
+
+func (p *panicky) ApplyFee(ctx context.Context, req prepaid.ApplyRequest) (prepaid.Grant, error) {
+	g, err := p.Service.ApplyFee(ctx, req)
+	if p.applies.Add(1) == 1 {
+		panic("test: a bug after the fee was frozen")
+	}
+	return g, err
+}
+
+// A panic in one call's service logic aborts that dialogue only: scpd keeps
+// serving, the call leaves the live set, and its frozen fee comes back
+// through the sweeper with one CDR per call.
+func TestPanicInOneCallEndsOnlyThatCall(t *testing.T) {
+	var pp *prepaid.Logic
+	svc, st, addr := scpWith(t, func(s prepaid.Service) prepaid.Service {
+		pp = s.(*prepaid.Logic)
+		return &panicky{Service: s}
+	})
+	cfg := msc.DefaultConfig()
+	cfg.SCP = []string{addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sim, err := msc.Start(ctx, cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	call := msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", HoldTime: 100 * time.Millisecond, Wait: 2 * time.Second}
+	for i, wantAnswer := range []bool{false, false, true} {
+		res, _ := sim.Call(ctx, call)
+		if answered := res != nil && res.FirstAnswer > 0 && (res.Connected != "" || res.Continued); answered != wantAnswer {
+			t.Fatalf("call %d: answered %v, want %v (%+v)", i+1, answered, wantAnswer, res)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if svc.Active() != 0 {
+		t.Fatalf("%d calls still active after the panics", svc.Active())
+	}
+	// The second call's fee is frozen until the sweeper sees it past its deadline.
+	sw := pp.Sweeper(svc.IsLive, 0, 0)
+	sw.Now = func() time.Time { return time.Now().Add(24 * time.Hour) }
+	rep, err := sw.SweepOnce(ctx)
+	if err != nil || len(rep.Recovered) != 1 {
+		t.Fatalf("sweep: %+v %v, want the panicked call's reservation recovered", rep, err)
+	}
+	var cdrs []store.CDR
+	if err := st.View(func(tx *store.Tx) (err error) { cdrs, err = tx.CDRs(store.CDRFilter{}); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, c := range cdrs {
+		outcomes = append(outcomes, c.Outcome)
+	}
+	slices.Sort(outcomes)
+	if len(cdrs) != 3 || !slices.Contains(outcomes, servicelogic.OutcomeInternalError) || !slices.Contains(outcomes, servicelogic.OutcomeAnswered) {
+		t.Fatalf("CDRs %v: want one per call, one of them %s, one answered", outcomes, servicelogic.OutcomeInternalError)
+	}
+	if a, err := st.Audit(); err != nil || !a.OK() || a.Totals.Frozen != 0 {
+		t.Fatalf("audit: %+v %v", a, err)
 	}
 }
