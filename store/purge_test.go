@@ -79,6 +79,9 @@ func TestPurge(t *testing.T) {
 	if err != nil || !before.OK() {
 		t.Fatalf("audit before: %+v %v", before, err)
 	}
+	if h, err := st.History(); err != nil || !h.OldestCDR.Equal(t0) || !h.OldestLedger.Equal(t0) || h.DatabaseBytes <= 0 {
+		t.Fatalf("history before the purge: %+v %v", h, err)
+	}
 
 	rep, err := st.Purge(context.Background(), cutoff)
 	if err != nil {
@@ -95,6 +98,9 @@ func TestPurge(t *testing.T) {
 	after, err := st.Audit()
 	if err != nil || !after.OK() {
 		t.Fatalf("audit after the purge: %+v %v", after, err)
+	}
+	if h, err := st.History(); err != nil || !h.OldestCDR.Equal(cutoff) || h.OldestLedger.Before(cutoff) {
+		t.Errorf("history after the purge: %+v %v, want nothing before %s", h, err, cutoff)
 	}
 	if after.Totals != before.Totals {
 		t.Errorf("totals changed: %+v, were %+v", after.Totals, before.Totals)

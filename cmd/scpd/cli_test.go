@@ -229,6 +229,19 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	if !strings.HasPrefix(csv, "seq,call_id,") {
 		t.Fatalf("csv:\n%s", csv)
 	}
+	// Status says how big the database is and how far back the history goes.
+	type history struct {
+		History struct {
+			Bytes        int64  `json:"database_bytes"`
+			OldestLedger string `json:"oldest_ledger_entry"`
+		} `json:"history"`
+	}
+	if h := decode[history](t, run("status", "--json")).History; h.Bytes <= 0 || h.OldestLedger == "" {
+		t.Fatalf("status history before the purge: %+v", h)
+	}
+	if out := run("status"); !strings.Contains(out, "ledger since 20") {
+		t.Fatalf("status:\n%s", out)
+	}
 	// Purge folds the ledger so far into the accounts' bases; the audit still balances.
 	fails(t, dir, 2, "--before: required", append([]string{"purge"}, c...)...)
 	fails(t, dir, 2, "is in the future", append([]string{"purge", "--before", "2999-01-01"}, c...)...)
@@ -241,6 +254,9 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	}
 	if got := run("account", "show", "A-9"); !strings.Contains(got, "15.00 EUR") {
 		t.Fatalf("balance after the purge:\n%s", got)
+	}
+	if h := decode[history](t, run("status", "--json")).History; h.OldestLedger != "" {
+		t.Fatalf("status history after the purge: %+v", h)
 	}
 
 	// Wrong command lines: exit 2, one line saying what to do.

@@ -160,6 +160,11 @@ func statusFunc(c *config.Config, sig *stack.Stack, svc *servicelogic.Service, d
 		}
 		s.StoreBatched, s.StoreCommits = db.BatchStats()
 		s.StorePending = db.Queued()
+		h, err := db.History()
+		if err != nil {
+			return s, err
+		}
+		s.History = h
 		return s, nil
 	}
 }

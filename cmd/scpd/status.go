@@ -30,6 +30,9 @@ func (a *app) statusCommand() *cobra.Command {
 				fmt.Fprintf(w, "up %s, point code %d, listening on %s\n", s.Uptime, s.PointCode, strings.Join(s.Listen, ", "))
 				fmt.Fprintf(w, "calls in progress %d, dialogues open %d, store: %d operations in %d commits, %d waiting\n",
 					s.Calls, s.Dialogues, s.StoreBatched, s.StoreCommits, s.StorePending)
+				h := s.History
+				fmt.Fprintf(w, "database %.1f MiB; CDRs since %s, ledger since %s (scpd purge --before trims them)\n",
+					float64(h.DatabaseBytes)/(1<<20), ts(h.OldestCDR), ts(h.OldestLedger))
 				if len(s.Ended) > 0 {
 					var ended []string
 					for k, v := range s.Ended {

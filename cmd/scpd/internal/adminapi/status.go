@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/scpd/scpd/store"
 )
 
 // Status is the live state of a running daemon (scpd status).
@@ -21,6 +23,9 @@ type Status struct {
 	// StorePending is how many operations wait for their commit; past
 	// overload.max_store_queue new calls get the overload answer.
 	StorePending int `json:"store_pending"`
+	// History: the database's size and how far back CDRs and ledger go
+	// (scpd purge trims them).
+	History store.History `json:"history"`
 }
 
 // AssociationStatus is one M3UA association.

@@ -117,7 +117,7 @@ type stateCollector struct {
 	store *store.Store
 	calls func() int
 
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -140,11 +140,13 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		batches:   d("scpd_store_batched_operations_total", "Store operations run through the group committer."),
 		commits:   d("scpd_store_commits_total", "Durable group commits (each one transaction, fsynced)."),
 		pending:   d("scpd_store_operations_pending", "Store operations waiting for their commit (overload.max_store_queue bounds it for new calls)."),
+		dbBytes:   d("scpd_store_database_bytes", "The database file up to its last page in use; it grows ~750 bytes a call until scpd purge."),
+		oldestCDR: d("scpd_store_oldest_cdr_timestamp_seconds", "End time of the oldest CDR kept (0: none), for alerting before the disk fills."),
 	})
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR} {
 		ch <- d
 	}
 }
@@ -192,6 +194,14 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.batches, float64(calls))
 	counter(c.commits, float64(commits))
 	gauge(c.pending, float64(c.store.Queued()))
+	if h, err := c.store.History(); err == nil {
+		gauge(c.dbBytes, float64(h.DatabaseBytes))
+		oldest := 0.0
+		if !h.OldestCDR.IsZero() {
+			oldest = float64(h.OldestCDR.UnixNano()) / 1e9
+		}
+		gauge(c.oldestCDR, oldest)
+	}
 }
 
 // CommitObserver returns a store.Options.OnCommit that records the size
