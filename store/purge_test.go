@@ -234,12 +234,7 @@ func TestPurgeConcurrentWithCalls(t *testing.T) {
 	go func() {
 		var total PurgeReport
 		defer func() { purged <- total }()
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
+		for { // at least once, then until the calls are done
 			rep, err := st.Purge(context.Background(), time.Now())
 			if err != nil {
 				t.Error(err)
@@ -247,6 +242,11 @@ func TestPurgeConcurrentWithCalls(t *testing.T) {
 			}
 			total.CDRs += rep.CDRs
 			total.LedgerEntries += rep.LedgerEntries
+			select {
+			case <-done:
+				return
+			default:
+			}
 		}
 	}()
 	errs := make(chan error, callers)
