@@ -16,6 +16,9 @@ import (
 // /proc/self/smaps.
 func mappedKiB(t *testing.T, path string) int {
 	t.Helper()
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // smaps names the file by its resolved path
+	}
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		t.Fatal(err)
