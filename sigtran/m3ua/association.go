@@ -71,7 +71,7 @@ type Association struct {
 	acks      chan uint8 // ASPUP ACK / ASPAC ACK types, for the dialling side
 	closeOnce sync.Once
 	done      chan struct{}
-	closeErr  error
+	closeErr  atomic.Pointer[error] // why it closed; set before the state turns closed
 
 	dataIn, dataOut, errSent, errRecv, dropped, beats, beatAcks atomic.Uint64
 }
@@ -218,9 +218,18 @@ func (a *Association) Abort() error {
 	return nil
 }
 
+// Err is why the association closed (the transport's error, wrapped), or
+// nil while it is open. Handlers told of StateClosed see it already.
+func (a *Association) Err() error {
+	if e := a.closeErr.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
 func (a *Association) close(reason error) {
 	a.closeOnce.Do(func() {
-		a.closeErr = reason
+		a.closeErr.Store(&reason)
 		a.log.Info("m3ua association closed", "reason", reason.Error())
 		a.conn.Close()
 		a.setState(StateClosed)

@@ -270,7 +270,7 @@ func (n *Node) dialOnce(p *Peer) error {
 		return err
 	}
 	<-a.done
-	return a.closeErr
+	return a.Err()
 }
 
 func (a *Association) waitAck(t uint8) error {
@@ -285,7 +285,7 @@ func (a *Association) waitAck(t uint8) error {
 		case <-timer.C:
 			return fmt.Errorf("no ACK within %v", a.node.cfg.AckTimeout)
 		case <-a.done:
-			return a.closeErr
+			return a.Err()
 		}
 	}
 }

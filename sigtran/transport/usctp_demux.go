@@ -190,7 +190,7 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 	}
 	e.mu.Unlock()
 	if restarted != nil {
-		restarted.drop(errPeerRestarted)
+		restarted.drop(ErrPeerRestarted)
 	}
 	if pc != nil {
 		pc.receive(pkt, cs)
@@ -199,9 +199,10 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 	e.outOfTheBlue(src, dst, pkt, cs)
 }
 
-// errPeerRestarted ends an association whose peer dialled again from the
-// same address and port.
-var errPeerRestarted = errors.New("peer restarted: a new INIT came from its address and port")
+// ErrPeerRestarted ends an association whose peer dialled again from the
+// same address and port: the peer lost its state, and with it everything
+// carried over the old association (its TCAP dialogues included).
+var ErrPeerRestarted = errors.New("peer restarted: a new INIT came from its address and port")
 
 // outOfTheBlue answers a packet no association of ours takes, as RFC 9260
 // §8.4 says.

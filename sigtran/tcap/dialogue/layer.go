@@ -14,6 +14,7 @@ import (
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/sccp/routing"
 	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/transport"
 )
 
 // Layer is the TCAP dialogue layer of one subsystem.
@@ -340,8 +341,11 @@ func (l *Layer) HandleNotice(p routing.Path, um *sccp.Message) {
 }
 
 // PathLost implements routing.User: dialogues over a closed association
-// are aborted unless another association still reaches their peer.
+// are aborted unless another association still reaches their peer. When
+// the peer restarted (a new INIT from the same SCTP address and port), it
+// lost its dialogues: they are aborted even if its new association is up.
 func (l *Layer) PathLost(a *m3ua.Association) {
+	restarted := errors.Is(a.Err(), transport.ErrPeerRestarted)
 	reachable := map[uint32]bool{}
 	lost := 0
 	for _, d := range l.Dialogues() {
@@ -356,7 +360,7 @@ func (l *Layer) PathLost(a *m3ua.Association) {
 			ok = l.router.Reachable(opc)
 			reachable[opc] = ok
 		}
-		if ok {
+		if ok && !restarted {
 			d.mu.Unlock()
 			continue
 		}
