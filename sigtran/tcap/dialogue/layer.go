@@ -342,10 +342,13 @@ func (l *Layer) HandleNotice(p routing.Path, um *sccp.Message) {
 
 // PathLost implements routing.User: dialogues over a closed association
 // are aborted unless another association still reaches their peer. When
-// the peer restarted (a new INIT from the same SCTP address and port), it
-// lost its dialogues: they are aborted even if its new association is up.
+// the peer restarted (a new INIT from the same SCTP address and port), its
+// own dialogues went with it: those whose far end is the peer itself are
+// aborted even if its new association is up. Behind a gateway (an STP)
+// the MSCs did not restart; their dialogues go on over any association.
 func (l *Layer) PathLost(a *m3ua.Association) {
-	restarted := errors.Is(a.Err(), transport.ErrPeerRestarted)
+	p := a.Peer()
+	restarted := errors.Is(a.Err(), transport.ErrPeerRestarted) && !p.Gateway
 	reachable := map[uint32]bool{}
 	lost := 0
 	for _, d := range l.Dialogues() {
@@ -360,7 +363,7 @@ func (l *Layer) PathLost(a *m3ua.Association) {
 			ok = l.router.Reachable(opc)
 			reachable[opc] = ok
 		}
-		if ok && !restarted {
+		if ok && !(restarted && opc == p.PointCode) {
 			d.mu.Unlock()
 			continue
 		}
@@ -371,7 +374,7 @@ func (l *Layer) PathLost(a *m3ua.Association) {
 		d.enqueue(&Event{Kind: EventAbort, Abort: AbortInfo{Cause: AbortAssociationLost}})
 	}
 	if lost > 0 {
-		l.log.Warn("dialogues aborted: association lost", "count", lost, "peer", a.Peer().Name)
+		l.log.Warn("dialogues aborted: association lost", "count", lost, "peer", p.Name, "peer_restarted", restarted)
 	}
 }
 
