@@ -7,33 +7,20 @@ import (
 	"testing"
 
 	"github.com/scpd/scpd/sigtran/ber"
-	"github.com/scpd/scpd/sigtran/m3ua"
-	"github.com/scpd/scpd/sigtran/pcap"
-	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
+	"github.com/scpd/scpd/sigtran/pcap/captured"
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/tcap"
 )
 
 // capturedTCAP returns the TCAP messages of the captures in the
-// repository's testdata (M3UA DATA → SCCP → TCAP), in capture order:
-// real InitialDPs and whole calls of every phase, as fuzz seeds.
+// repository's testdata (M3UA DATA → SCCP → TCAP), in capture order,
+// without repeats: real InitialDPs and whole calls of every phase, as fuzz
+// seeds.
 func capturedTCAP(tb testing.TB) [][]byte {
 	tb.Helper()
 	var out [][]byte
-	for _, file := range pcaptest.Files(tb, "*.pcap") {
-		name, raw := file.Name, file.Data
-		pkts, err := pcap.ReadAll(bytes.NewReader(raw))
-		if err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-		for _, p := range pkts {
-			if !m3ua.IsData(p.Payload) {
-				continue
-			}
-			d, err := m3ua.DecodeData(p.Payload)
-			if err != nil {
-				continue
-			}
+	for _, capture := range captured.DATA(tb, "*.pcap") {
+		for _, d := range capture {
 			var m sccp.Message
 			if m.Decode(d.Payload) != nil {
 				continue

@@ -19,8 +19,7 @@ import (
 	"github.com/wmnsk/go-m3ua/messages/params"
 
 	"github.com/scpd/scpd/sigtran/m3ua"
-	"github.com/scpd/scpd/sigtran/pcap"
-	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
+	"github.com/scpd/scpd/sigtran/pcap/captured"
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/transport"
 )
@@ -174,16 +173,9 @@ func (b *routerBench) next(t *testing.T, what string) sccp.Message {
 func capturedSCCP(tb testing.TB) [][]byte {
 	tb.Helper()
 	var out [][]byte
-	for _, file := range pcaptest.Files(tb, "*.pcap") {
-		name, raw := file.Name, file.Data
-		pkts, err := pcap.ReadAll(bytes.NewReader(raw))
-		if err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-		for _, p := range pkts {
-			if d, err := m3ua.DecodeData(p.Payload); err == nil && m3ua.IsData(p.Payload) {
-				out = append(out, d.Payload)
-			}
+	for _, capture := range captured.DATA(tb, "*.pcap") {
+		for _, d := range capture {
+			out = append(out, d.Payload)
 		}
 	}
 	if len(out) == 0 {

@@ -1,7 +1,6 @@
 package dialogue
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -10,8 +9,7 @@ import (
 	"time"
 
 	"github.com/scpd/scpd/sigtran/m3ua"
-	"github.com/scpd/scpd/sigtran/pcap"
-	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
+	"github.com/scpd/scpd/sigtran/pcap/captured"
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/sccp/routing"
 	"github.com/scpd/scpd/sigtran/tcap"
@@ -124,20 +122,11 @@ func FuzzDialogueSequences(f *testing.F) {
 func capturedCalls(tb testing.TB) [][][]byte {
 	tb.Helper()
 	var out [][][]byte
-	for _, file := range pcaptest.Files(tb, "flow-*.pcap") {
-		name, raw := file.Name, file.Data
-		pkts, err := pcap.ReadAll(bytes.NewReader(raw))
-		if err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
+	for _, capture := range captured.DATA(tb, "flow-*.pcap") {
 		var msgs [][]byte
-		for _, p := range pkts {
-			d, err := m3ua.DecodeData(p.Payload)
-			if err != nil || d.OPC != 1 {
-				continue
-			}
+		for _, d := range capture {
 			var m sccp.Message
-			if m.Decode(d.Payload) == nil {
+			if d.OPC == 1 && m.Decode(d.Payload) == nil {
 				msgs = append(msgs, m.Data)
 			}
 		}
