@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ReleaseMappedPages drops this process's mappings of the database file's
+// releaseMappedPages drops this process's mappings of the database file's
 // pages; the pages stay in the kernel's page cache.
 //
 // bbolt reads through a shared, read-only memory map, and every page it has
@@ -20,7 +20,7 @@ import (
 // MADV_DONTNEED on a MAP_SHARED file mapping only removes the page-table
 // entries: the next read of a page is a minor fault served from the page
 // cache, with the same data (bbolt writes with pwrite, never through the map).
-func (s *Store) ReleaseMappedPages() error {
+func (s *Store) releaseMappedPages() error {
 	// Inside a read transaction the map cannot move: bbolt remaps only while
 	// holding its mmap lock exclusively, which waits for open readers.
 	return s.db.View(func(tx *bolt.Tx) error {

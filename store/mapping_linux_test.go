@@ -99,11 +99,11 @@ func TestReleaseMappedPages(t *testing.T) {
 	if kib := mappedKiB(t, path); kib < 6*1024 {
 		t.Fatalf("after reading 8 MiB only %d KiB mapped: the measurement does not see the map", kib)
 	}
-	if err := st.ReleaseMappedPages(); err != nil {
+	if err := st.releaseMappedPages(); err != nil {
 		t.Fatal(err)
 	}
 	if kib := mappedKiB(t, path); kib > 1024 {
-		t.Fatalf("after ReleaseMappedPages %d KiB still mapped", kib)
+		t.Fatalf("after releaseMappedPages %d KiB still mapped", kib)
 	}
 	readAll() // the data is read again from the page cache, unchanged
 }

@@ -57,9 +57,9 @@ func (b *LedgerBase) apply(e *LedgerEntry) (known, agrees bool) {
 	return true, b.Available == e.Available && b.Frozen == e.Frozen && b.Charged == e.Charged
 }
 
-// LedgerBase returns an account's ledger base; the zero base if nothing of
+// ledgerBase returns an account's ledger base; the zero base if nothing of
 // its ledger was purged.
-func (t *Tx) LedgerBase(accountID string) (LedgerBase, error) {
+func (t *Tx) ledgerBase(accountID string) (LedgerBase, error) {
 	b := t.bucket(bLedgerBase)
 	if b == nil { // a schema 1 file opened read-only: nothing purged
 		return LedgerBase{AccountID: accountID}, nil
@@ -82,7 +82,7 @@ func (t *Tx) LedgerBase(accountID string) (LedgerBase, error) {
 func (s *Store) Purge(ctx context.Context, before time.Time) (PurgeReport, error) {
 	rep := PurgeReport{Before: before}
 	var err error
-	// The ledger first: if it refuses to fold, nothing is deleted.
+	// The ledger first: if it refuses to fold, no CDR is deleted.
 	rep.LedgerEntries, err = s.inChunks(ctx, func(t *Tx) (int, error) { return t.foldLedger(before) })
 	if err != nil {
 		return rep, fmt.Errorf("store: fold ledger before %s: %w", before.Format(time.RFC3339), err)
@@ -136,7 +136,7 @@ func (t *Tx) foldLedger(before time.Time) (int, error) {
 		}
 		b := bases[e.AccountID]
 		if b == nil {
-			base, err := t.LedgerBase(e.AccountID)
+			base, err := t.ledgerBase(e.AccountID)
 			if err != nil {
 				return 0, err
 			}

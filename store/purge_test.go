@@ -116,7 +116,7 @@ func TestPurge(t *testing.T) {
 		if len(cdrs) != calls-3000 || cdrs[0].End.Before(cutoff) {
 			t.Errorf("%d CDRs kept, first ended %s; want %d, none before %s", len(cdrs), cdrs[0].End, calls-3000, cutoff)
 		}
-		base, err := tx.LedgerBase("A-1")
+		base, err := tx.ledgerBase("A-1")
 		if err != nil {
 			return err
 		}

@@ -105,7 +105,7 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := s.ReleaseMappedPages(); err != nil {
+	if err := s.releaseMappedPages(); err != nil {
 		s.log.Warn("database pages read at open stay mapped", "err", err)
 	}
 	if opts.ReadOnly {

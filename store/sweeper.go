@@ -131,7 +131,7 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 		}
 		// The prune read every settled reservation, and an hour of calls
 		// has read pages the call path will not read again.
-		if err := w.Store.ReleaseMappedPages(); err != nil {
+		if err := w.Store.releaseMappedPages(); err != nil {
 			w.log().Warn("database pages stay mapped", "err", err)
 		}
 		w.lastPrune = now
