@@ -42,6 +42,11 @@ func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	select {
+	case <-s.closing:
+		return ErrStoreClosed
+	default:
+	}
 	c := &batchCall{fn: fn, done: make(chan error, 1)}
 	s.pending.Add(1)
 	defer s.pending.Add(-1)
@@ -52,7 +57,19 @@ func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	err := <-c.done
+	var err error
+	select {
+	case err = <-c.done:
+	case <-s.committerDone:
+		// Queued while Close ran: the committer's last drain either ran
+		// this call (its result is already in done) or had finished, and
+		// then nothing will.
+		select {
+		case err = <-c.done:
+		default:
+			return ErrStoreClosed
+		}
+	}
 	if err == nil {
 		s.batched.Add(1)
 	}
@@ -63,6 +80,8 @@ func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 func (s *Store) committer() {
 	defer close(s.committerDone)
 	calls := make([]*batchCall, 0, s.maxBatch)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
 		var first *batchCall
 		select {
@@ -79,22 +98,31 @@ func (s *Store) committer() {
 			}
 		}
 		calls = append(calls[:0], first)
+		var window <-chan time.Time
 	gather:
 		for len(calls) < s.maxBatch {
 			select {
 			case c := <-s.calls:
 				calls = append(calls, c)
+				continue
 			default:
-				if s.batchDelay <= 0 {
-					break gather
-				}
-				select {
-				case c := <-s.calls:
-					calls = append(calls, c)
-				case <-time.After(s.batchDelay):
-					break gather
-				}
 			}
+			if s.batchDelay <= 0 {
+				break gather
+			}
+			if window == nil {
+				timer.Reset(s.batchDelay)
+				window = timer.C
+			}
+			select {
+			case c := <-s.calls:
+				calls = append(calls, c)
+			case <-window:
+				break gather
+			}
+		}
+		if window != nil {
+			timer.Stop()
 		}
 		s.run(calls)
 	}

@@ -19,9 +19,10 @@ type Options struct {
 	// process holding it gives ErrLocked. Default 1s.
 	LockTimeout time.Duration
 	// MaxBatchSize bounds how many concurrent operations one commit
-	// carries (group commit, batch.go); MaxBatchDelay is how long a commit
-	// smaller than that waits for more when nothing else is queued (0: it
-	// does not wait). Defaults 1000 and 0 (see BENCHMARKS.md).
+	// carries (group commit, batch.go); MaxBatchDelay is how long, counted
+	// from its first operation, a commit smaller than that may wait for more
+	// once nothing else is queued (0: it does not wait). Defaults 1000 and 0
+	// (see BENCHMARKS.md).
 	MaxBatchSize  int
 	MaxBatchDelay time.Duration
 	// ReadOnly opens the file with a shared lock (backup, audit of a copy).
