@@ -106,9 +106,19 @@ func (a *Association) Stats() Stats {
 }
 
 func (a *Association) setState(s State) {
-	old := State(a.state.Swap(int32(s)))
-	if old == s {
-		return
+	var old State
+	for {
+		o := a.state.Load()
+		old = State(o)
+		// Closed is final: a message the reader handles after another
+		// goroutine closed the association must not revive it (a Swap
+		// did, and told the handler so after StateClosed).
+		if old == s || old == StateClosed {
+			return
+		}
+		if a.state.CompareAndSwap(o, int32(s)) {
+			break
+		}
 	}
 	if s == StateActive {
 		a.activeSince.Store(time.Now().UnixNano())

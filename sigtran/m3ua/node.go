@@ -37,6 +37,7 @@ type Node struct {
 
 	mu       sync.RWMutex
 	current  map[*Association]struct{} // live associations; a peer may have several
+	closing  bool                      // shutdown has begun: adopt refuses
 	listener transport.Listener
 
 	ctx    context.Context
@@ -108,12 +109,13 @@ func (n *Node) shutdown() {
 	if n.listener != nil {
 		n.listener.Close()
 	}
-	n.mu.RLock()
+	n.mu.Lock()
+	n.closing = true
 	assocs := make([]*Association, 0, len(n.current))
 	for a := range n.current {
 		assocs = append(assocs, a)
 	}
-	n.mu.RUnlock()
+	n.mu.Unlock()
 	for _, a := range assocs {
 		if a.State() != StateClosed && a.State() != StateDown {
 			// Take the ASP down politely where we are the ASP (§4.3.4.2).
@@ -153,7 +155,10 @@ func (n *Node) acceptLoop() {
 			continue
 		}
 		a := newAssociation(n, peer, c, false)
-		n.adopt(a)
+		if !n.adopt(a) {
+			c.Close()
+			return
+		}
 		n.wg.Add(2)
 		go func() { defer n.wg.Done(); a.run() }()
 		go func() { defer n.wg.Done(); a.heartbeat() }()
@@ -194,10 +199,19 @@ func (n *Node) peerFor(addr net.Addr) *Peer {
 // adopt adds a live association. A peer may hold several (MSCs spread
 // their links over associations); one that restarts loses its old
 // association to the transport (reset) or to the BEAT timeout.
-func (n *Node) adopt(a *Association) {
+//
+// It refuses once shutdown has taken its list of associations to close:
+// one accepted or dialled just then was adopted after it, never closed,
+// and Close waited for its goroutines for ever. The caller closes the
+// connection.
+func (n *Node) adopt(a *Association) bool {
 	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closing {
+		return false
+	}
 	n.current[a] = struct{}{}
-	n.mu.Unlock()
+	return true
 }
 
 func (n *Node) forget(a *Association) {
@@ -246,7 +260,10 @@ func (n *Node) dialOnce(p *Peer) error {
 		return err
 	}
 	a := newAssociation(n, p, c, true)
-	n.adopt(a)
+	if !n.adopt(a) {
+		c.Close()
+		return errors.New("node shutting down")
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a.run() }()

@@ -10,6 +10,7 @@ import (
 	"net"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // maxFrame bounds an M3UA message read from TCP: a length field beyond it
@@ -126,7 +127,12 @@ func (t *tcpConn) flusher() {
 	}
 }
 
-// Close sends what is queued, then closes the connection.
+// tcpCloseTimeout bounds how long Close waits for the queued messages to
+// go out, as shutdownTimeout does for userspace SCTP.
+const tcpCloseTimeout = 3 * time.Second
+
+// Close sends what is queued, then closes the connection. It returns an
+// error when queued messages could not be sent.
 func (t *tcpConn) Close() error {
 	t.mu.Lock()
 	if t.closed {
@@ -136,8 +142,19 @@ func (t *tcpConn) Close() error {
 	t.closed = true
 	t.cond.Broadcast()
 	t.mu.Unlock()
+	// A peer that stops reading leaves the flusher blocked in Write for
+	// ever, and Close waiting for it: give the queue tcpCloseTimeout.
+	_ = t.c.SetWriteDeadline(time.Now().Add(tcpCloseTimeout))
 	<-t.done
-	return t.c.Close()
+	cerr := t.c.Close()
+	t.mu.Lock()
+	werr := t.err
+	t.mu.Unlock()
+	if werr != nil {
+		// What was queued is lost: say so rather than report success.
+		return fmt.Errorf("transport tcp: queued messages not sent: %w", werr)
+	}
+	return cerr
 }
 
 func (t *tcpConn) LocalAddr() net.Addr  { return t.c.LocalAddr() }

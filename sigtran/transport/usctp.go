@@ -172,8 +172,28 @@ func (l *usctpListener) handshake(pc *packetConn) {
 	c := newUSCTPConn(a, pc)
 	select {
 	case l.accepted <- c:
+		// Queued as Close ran: Close's drain may have come first.
+		select {
+		case <-l.done:
+			l.abortQueued()
+		default:
+		}
 	case <-l.done:
 		c.Abort() // accepted by nobody: RFC 9260 §9.1
+	}
+}
+
+// abortQueued aborts the associations queued for Accept after the
+// listener closed: nobody will accept, read or close them, and they
+// would otherwise live on, answering the peer's heartbeats.
+func (l *usctpListener) abortQueued() {
+	for {
+		select {
+		case c := <-l.accepted:
+			c.Abort()
+		default:
+			return
+		}
 	}
 }
 
@@ -186,11 +206,13 @@ func (l *usctpListener) Accept() (Conn, error) {
 	}
 }
 
-// Close stops accepting. Accepted associations stay up, as with TCP.
+// Close stops accepting. Accepted associations stay up, as with TCP;
+// those not yet accepted are aborted.
 func (l *usctpListener) Close() error {
 	err := net.ErrClosed
 	l.closeOnce.Do(func() {
 		close(l.done)
+		l.abortQueued()
 		l.ep.closeListener()
 		err = nil
 	})

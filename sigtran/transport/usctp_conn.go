@@ -155,13 +155,17 @@ func (c *usctpConn) Write(m Message) error {
 	if s == nil {
 		return c.writeErr(net.ErrClosed)
 	}
+	// Wait for room until the association ends: closing, not closed, as
+	// watch aborts an unreachable peer without setting closed, and a
+	// writer waiting on closed alone waited for ever (Close does nothing
+	// after that abort).
 	c.bufMu.Lock()
-	for s.BufferedAmount() > maxBuffered && !c.closed.Load() {
+	for s.BufferedAmount() > maxBuffered && !c.isClosing() {
 		c.bufCond.Wait()
 	}
 	c.bufMu.Unlock()
-	if c.closed.Load() {
-		return net.ErrClosed
+	if c.isClosing() {
+		return c.writeErr(net.ErrClosed)
 	}
 	if _, err := s.WriteSCTP(m.Payload, sctp.PayloadProtocolIdentifier(m.PPID)); err != nil {
 		return c.writeErr(err)
@@ -180,6 +184,17 @@ func (c *usctpConn) writeErr(err error) error {
 		return fmt.Errorf("transport userspace-sctp: %w", d)
 	}
 	return fmt.Errorf("transport userspace-sctp: write: %w", err)
+}
+
+// isClosing reports whether Close, Abort or the liveness check has ended
+// the association.
+func (c *usctpConn) isClosing() bool {
+	select {
+	case <-c.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *usctpConn) wakeWriters() {
