@@ -88,6 +88,10 @@ type call struct {
 	settled       bool
 	extra         []tcap.Component // Rejects to send with the next message
 	firstAnswered bool
+	// arrived is when the InitialDP came off the association, by the
+	// real clock: the first-answer metric counts from it, so the time the
+	// Begin waited for a worker is in the figure.
+	arrived time.Time
 }
 
 func newCall(s *Service, d *dialogue.Dialogue, ph camel.Phase, idp *camel.InitialDPArg) *call {
@@ -470,8 +474,9 @@ func (c *call) invoke(a camel.Argument) tcap.Component {
 	return tcap.NewInvoke(c.d.NewInvokeID(), int64(a.Opcode()), p)
 }
 
-// send continues the dialogue; end closes it.
-func (c *call) send(end bool, comps ...tcap.Component) {
+// send continues the dialogue; end closes it. The error is logged here;
+// callers that need to know whether the message left may look at it.
+func (c *call) send(end bool, comps ...tcap.Component) error {
 	comps = append(c.extra, comps...)
 	c.extra = nil
 	var err error
@@ -482,11 +487,12 @@ func (c *call) send(end bool, comps ...tcap.Component) {
 	}
 	if !c.firstAnswered {
 		c.firstAnswered = true
-		c.s.obs.FirstAnswer(c.s.now().Sub(c.begun))
+		c.s.obs.FirstAnswer(time.Since(c.arrived))
 	}
 	if err != nil && !errors.Is(err, dialogue.ErrClosed) {
 		c.s.log.Warn("answer not sent", "call", c.id, "error", err.Error())
 	}
+	return err
 }
 
 func (c *call) end(comps ...tcap.Component) { c.send(true, comps...) }
@@ -858,7 +864,11 @@ func (c *call) idle() {
 	c.testing = true
 	c.activityTest = c.d.NewInvokeID()
 	c.s.obs.Operation(false, camel.OpActivityTest)
-	c.send(false, tcap.NewInvoke(c.activityTest, int64(camel.OpActivityTest), nil))
+	if err := c.send(false, tcap.NewInvoke(c.activityTest, int64(camel.OpActivityTest), nil)); err != nil {
+		// Not sent, so no invoke timer runs and no answer will come: test
+		// again at the next idle period, or the call would wait for ever.
+		c.testing = false
+	}
 }
 
 func (c *call) invokeTimeout(id int8) {

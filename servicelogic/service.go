@@ -186,6 +186,10 @@ func (s *Service) begin(ev *dialogue.Event) {
 		return
 	}
 	c := newCall(s, d, ph, idp)
+	c.arrived = ev.Received
+	if c.arrived.IsZero() {
+		c.arrived = time.Now()
+	}
 	c.extra = rejects
 	d.User = c
 	c.start(invokeID)

@@ -75,6 +75,7 @@ type loadReport struct {
 	Elapsed    float64          `json:"elapsedSeconds"`
 	CallsPerS  float64          `json:"callsPerSecond"`
 	Latency    latencySummary   `json:"firstAnswerMs"`
+	Response   latencySummary   `json:"scpResponseMs"` // the SCP's part of Latency (msc.Result.SCPResponse)
 	Outcomes   map[string]int64 `json:"outcomes"`
 	Errors     map[string]int64 `json:"protocolErrors"`
 	MaxOpen    int64            `json:"maxConcurrent"`
@@ -119,7 +120,9 @@ from --calling; hold times come from --hold-dist; --mix gives a file of
 weighted scenarios (YAML or JSON list of {weight, outcome, hold, answer_delay,
 hangup, acr_first, service_key, called}). A progress line shows on a terminal;
 the report gives calls/s, first-answer latency percentiles (InitialDP sent →
-SCP's first answer), outcomes and protocol errors; --json for scripts.`,
+SCP's first answer seen by the call's script, and the SCP's part of it: TC-BEGIN
+handed to the stack → answer taken off the association), outcomes and
+protocol errors; --json for scripts.`,
 		Example: `  ssfsim load --rate 500 --duration 30s --callers 1 --hold-dist uniform:1s-3s
   ssfsim load --concurrency 200 --count 10000 --hold-dist 0s --answer-delay 0s --json`,
 		Args: cobra.NoArgs,
@@ -263,6 +266,7 @@ type loader struct {
 
 	mu        sync.Mutex
 	latencies []float64
+	responses []float64
 	outcomes  map[string]int64
 	errors    map[string]int64
 	begin     time.Time
@@ -305,6 +309,9 @@ func (l *loader) one(ctx context.Context) {
 	}
 	l.completed.Add(1)
 	l.latencies = append(l.latencies, float64(res.FirstAnswer.Microseconds())/1000)
+	if res.SCPResponse > 0 {
+		l.responses = append(l.responses, float64(res.SCPResponse.Microseconds())/1000)
+	}
 	l.outcomes[outcomeOf(res)]++
 	for _, r := range res.Rejects {
 		l.errors["reject: "+r]++
@@ -382,7 +389,8 @@ func (l *loader) run(ctx context.Context, rate float64, concurrency int, count i
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	rep := loadReport{Started: l.started.Load(), Completed: l.completed.Load(), Failed: l.failed.Load(),
-		Elapsed: elapsed.Seconds(), Latency: summarize(slices.Clone(l.latencies)), Outcomes: l.outcomes, Errors: l.errors,
+		Elapsed: elapsed.Seconds(), Latency: summarize(slices.Clone(l.latencies)),
+		Response: summarize(slices.Clone(l.responses)), Outcomes: l.outcomes, Errors: l.errors,
 		MaxOpen: l.maxOpen.Load(), TargetRate: rate}
 	// Calls per second over the time calls were being started, so the
 	// tail of the last calls' hold time does not dilute the rate.
@@ -428,6 +436,8 @@ func printReport(w io.Writer, r loadReport) {
 		r.Started, r.Completed, r.Failed, r.Elapsed, r.CallsPerS, r.MaxOpen)
 	fmt.Fprintf(w, "first answer: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d calls)\n",
 		r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.Max, r.Latency.N)
+	fmt.Fprintf(w, "  of which the SCP (TC-BEGIN to the stack → answer off the association): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		r.Response.P50, r.Response.P90, r.Response.P99, r.Response.Max)
 	keys := func(m map[string]int64) []string {
 		var k []string
 		for s := range m {

@@ -73,6 +73,12 @@ type Result struct {
 	SCPTransaction string        `json:"scpTransaction,omitempty"`
 	Flow           []Step        `json:"flow"`
 	FirstAnswer    time.Duration `json:"firstAnswer"`
+	// SCPResponse is the SCP's part of FirstAnswer: from the TC-BEGIN
+	// handed to the SIGTRAN stack to the first answer taken off the
+	// association, without the simulator's own queueing on the way back to
+	// the script (which FirstAnswer includes). Zero if the answer came from
+	// the stack itself (a local abort) rather than the SCP.
+	SCPResponse time.Duration `json:"scpResponse,omitempty"`
 	// What the SCP instructed.
 	Armed          []string        `json:"armed,omitempty"`
 	Connected      string          `json:"connected,omitempty"`
@@ -126,6 +132,7 @@ func (s *Sim) Call(ctx context.Context, p Call) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("msc: InitialDP: %w", err)
 	}
+	r.sent = time.Now()
 	d, err := s.st.TCAP.BeginWith(r, s.cfg.SCPPointCode, s.scpAddress(), p.Phase.ApplicationContext(), tcap.NewInvoke(1, int64(camel.OpInitialDP), param))
 	if err != nil {
 		return nil, fmt.Errorf("msc: TC-BEGIN: %w", err)
@@ -266,6 +273,9 @@ func (r *run) read(ev *dialogue.Event) *scpSays {
 	}
 	if r.res.FirstAnswer == 0 {
 		r.res.FirstAnswer = time.Since(r.start)
+		if !ev.Received.IsZero() {
+			r.res.SCPResponse = ev.Received.Sub(r.sent)
+		}
 		r.res.SCPTransaction = r.d.RemoteTID().String()
 	}
 	r.step("SCP->MSC", msg, ops...)

@@ -120,6 +120,7 @@ type run struct {
 	events chan *dialogue.Event
 	res    *Result
 	start  time.Time
+	sent   time.Time // TC-BEGIN handed to the stack, for Result.SCPResponse
 }
 
 // ErrTimeout is returned when the SCP does not answer in time.

@@ -189,11 +189,7 @@ func (d *Dialogue) Abort(userInformation []byte) error {
 // AfterFunc delivers an EventTimer with tag after d, unless the dialogue
 // has closed by then. The returned function stops the timer.
 func (d *Dialogue) AfterFunc(after time.Duration, tag int) (stop func() bool) {
-	t := time.AfterFunc(after, func() {
-		if d.State() != Closed {
-			d.enqueue(&Event{Kind: EventTimer, Timer: tag})
-		}
-	})
+	t := time.AfterFunc(after, func() { d.enqueueOpen(&Event{Kind: EventTimer, Timer: tag}) })
 	return t.Stop
 }
 
@@ -257,15 +253,40 @@ func (d *Dialogue) closeLocked() {
 
 // enqueue adds an event and makes sure a goroutine delivers the queue.
 func (d *Dialogue) enqueue(ev *Event) {
-	ev.Dialogue = d
 	d.mu.Lock()
-	d.queue = append(d.queue, ev)
-	start := !d.running
-	d.running = true
+	start := d.enqueueLocked(ev)
 	d.mu.Unlock()
 	if start {
 		d.layer.run(d)
 	}
+}
+
+// enqueueOpen is enqueue for the dialogue's own timers: it drops the event
+// if the dialogue has closed. The test is made under the lock that queues
+// the event; tested before, a close in between put the timer's event after
+// the final EventEnd or EventAbort.
+func (d *Dialogue) enqueueOpen(ev *Event) bool {
+	d.mu.Lock()
+	if d.state == Closed {
+		d.mu.Unlock()
+		return false
+	}
+	start := d.enqueueLocked(ev)
+	d.mu.Unlock()
+	if start {
+		d.layer.run(d)
+	}
+	return true
+}
+
+// enqueueLocked adds an event; true means the caller must d.layer.run(d)
+// once it has unlocked d.mu.
+func (d *Dialogue) enqueueLocked(ev *Event) (start bool) {
+	ev.Dialogue = d
+	d.queue = append(d.queue, ev)
+	start = !d.running
+	d.running = true
+	return start
 }
 
 // drain delivers queued events one by one, then returns: an idle dialogue
@@ -323,7 +344,11 @@ func (d *Dialogue) idleExpired() {
 		return
 	}
 	d.idle.Reset(d.layer.cfg.IdleTimeout) // fires again if the service does nothing
+	// Queued in the same critical section: not after a close (enqueueOpen).
+	start := d.enqueueLocked(&Event{Kind: EventIdle})
 	d.mu.Unlock()
 	d.layer.idleEvents.Add(1)
-	d.enqueue(&Event{Kind: EventIdle})
+	if start {
+		d.layer.run(d)
+	}
 }

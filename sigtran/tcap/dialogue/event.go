@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/tcap"
@@ -111,6 +112,11 @@ type Event struct {
 	Abort    AbortInfo
 	InvokeID int8
 	Timer    int
+	// Received is when the layer took the peer's message off the
+	// association (zero for events the layer makes itself: timers, a lost
+	// association, shutdown): the time the event waited before the
+	// service saw it counts from here.
+	Received time.Time
 }
 
 // Handler is the service above the dialogue layer. HandleEvent is called

@@ -36,12 +36,16 @@ func (d *Dialogue) trackInvoke(c *tcap.Component, now time.Time) {
 
 func (d *Dialogue) invokeExpired(id int8) {
 	d.mu.Lock()
-	found := d.dropInvokeLocked(id)
-	closed := d.state == Closed
+	if !d.dropInvokeLocked(id) || d.state == Closed {
+		d.mu.Unlock()
+		return
+	}
+	// Queued in the same critical section: not after a close (enqueueOpen).
+	start := d.enqueueLocked(&Event{Kind: EventInvokeTimeout, InvokeID: id})
 	d.mu.Unlock()
-	if found && !closed {
-		d.layer.invokeTimeouts.Add(1)
-		d.enqueue(&Event{Kind: EventInvokeTimeout, InvokeID: id})
+	d.layer.invokeTimeouts.Add(1)
+	if start {
+		d.layer.run(d)
 	}
 }
 

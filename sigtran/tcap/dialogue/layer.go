@@ -234,13 +234,31 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *t
 		l.pAbort(p, um, m.OTID, tcap.ResourceLimitation)
 		return
 	}
+	now := time.Now()
 	d := &Dialogue{layer: l, state: InitiationReceived, remoteTID: m.OTID, ac: ac, proposed: m.Dialogue != nil,
-		path: p, remote: um.Calling, local: um.Called, lastRx: time.Now()}
+		path: p, remote: um.Calling, local: um.Called, lastRx: now}
+	// The dialogue is set up and its Begin queued under its lock, and
+	// closing is looked at again once it is in the map: otherwise a Close
+	// (or PathLost) racing this Begin either missed the dialogue, leaving it
+	// open after Close, or queued its Abort before the Begin, so the service
+	// started a call on a dead dialogue that no later event would end.
+	d.mu.Lock()
 	l.allocate(d)
+	if l.closing.Load() {
+		d.closeLocked() // Close may have missed it: refuse, as above
+		d.mu.Unlock()
+		l.opened.Add(^uint64(0))
+		l.pAbort(p, um, m.OTID, tcap.ResourceLimitation)
+		return
+	}
 	d.rejects = rejectFor(ce)
 	d.startIdleTimer()
 	l.rejectsSent.Add(uint64(len(d.rejects)))
-	d.enqueue(&Event{Kind: EventBegin, Components: m.Components, Rejected: d.rejects})
+	start := d.enqueueLocked(&Event{Kind: EventBegin, Components: m.Components, Rejected: d.rejects, Received: now})
+	d.mu.Unlock()
+	if start {
+		l.run(d)
+	}
 }
 
 func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ce *tcap.ComponentError) {
@@ -273,7 +291,7 @@ func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ce
 			d.closeLocked()
 			d.mu.Unlock()
 			l.endedBy[AbortACNotSupported].Add(1)
-			d.enqueue(&Event{Kind: EventAbort, Abort: AbortInfo{Cause: AbortACNotSupported, Dialogue: m.Dialogue}})
+			d.enqueue(&Event{Kind: EventAbort, Abort: AbortInfo{Cause: AbortACNotSupported, Dialogue: m.Dialogue}, Received: now})
 			return
 		}
 	} else if m.Type == tcap.Continue && m.OTID != d.remoteTID {
@@ -284,7 +302,7 @@ func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ce
 	}
 	d.touchLocked(now)
 	d.path.Assoc = p.Assoc // follow the peer if it moved to another association
-	ev := &Event{}
+	ev := &Event{Received: now}
 	switch m.Type {
 	case tcap.Continue:
 		ev.Kind = EventContinue
