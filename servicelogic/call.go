@@ -85,6 +85,7 @@ type call struct {
 	stopSettle    func() bool
 	activityTest  int8
 	testing       bool
+	unsentTests   int // ActivityTests in a row that could not be sent
 	settled       bool
 	extra         []tcap.Component // Rejects to send with the next message
 	firstAnswered bool
@@ -855,6 +856,11 @@ func (c *call) aborted(info dialogue.AbortInfo) {
 	c.settle()
 }
 
+// maxUnsentTests is how many idle periods in a row an ActivityTest may
+// fail to leave (no association reaches the MSC) before the call is given
+// up as if the test had gone unanswered.
+const maxUnsentTests = 3
+
 // idle tests a quiet dialogue with ActivityTest; no answer within the
 // invoke timer aborts and settles the call.
 func (c *call) idle() {
@@ -866,9 +872,16 @@ func (c *call) idle() {
 	c.s.obs.Operation(false, camel.OpActivityTest)
 	if err := c.send(false, tcap.NewInvoke(c.activityTest, int64(camel.OpActivityTest), nil)); err != nil {
 		// Not sent, so no invoke timer runs and no answer will come: test
-		// again at the next idle period, or the call would wait for ever.
+		// again at the next idle period, or the call would wait for ever;
+		// an MSC unreachable for maxUnsentTests periods lost the call.
 		c.testing = false
+		if c.unsentTests++; c.unsentTests >= maxUnsentTests {
+			c.testing = true
+			c.invokeTimeout(c.activityTest)
+		}
+		return
 	}
+	c.unsentTests = 0
 }
 
 func (c *call) invokeTimeout(id int8) {

@@ -83,10 +83,11 @@ func testStore(t *testing.T) *store.Store {
 
 // TestActivityTestRetriedAfterSendFailure: a call whose ActivityTest could
 // not be sent (no association to the MSC was active at that moment) must
-// test the dialogue again at the next idle period. Otherwise the call is
-// marked as testing for ever, later idle events are ignored, and if the MSC
-// lost the call meanwhile nothing ever ends it: it stays live (the sweeper
-// leaves its frozen fee alone) until shutdown.
+// test the dialogue again at the next idle period, and give the call up
+// after three such periods. Otherwise the call is marked as testing for
+// ever, later idle events are ignored, and if the MSC lost the call
+// meanwhile nothing ever ends it: it stays live (the sweeper leaves its
+// frozen fee alone) until shutdown.
 func TestActivityTestRetriedAfterSendFailure(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := testStore(t)
@@ -142,11 +143,31 @@ func TestActivityTestRetriedAfterSendFailure(t *testing.T) {
 	if svc.Active() != 1 {
 		t.Fatalf("%d calls active, want the one call", svc.Active())
 	}
-	for i := 0; i < 3; i++ {
-		if n := idle(); n <= first {
-			t.Fatalf("idle event %d after the failed ActivityTest: no new attempt to test the dialogue (%d sends tried, as before)", i+2, n)
-		} else {
-			first = n
+	second := idle()
+	if second <= first {
+		t.Fatalf("idle event after the failed ActivityTest: no new attempt to test the dialogue (%d sends tried, as before)", second)
+	}
+	// The third unsent test gives the call up, as an unanswered one would:
+	// it ends and its fee is settled.
+	idle()
+	if svc.Active() > 0 { // settled while handling that idle event
+		t.Fatalf("%d calls still active after three ActivityTests that could not be sent", svc.Active())
+	}
+	rep, err := st.Audit()
+	if err != nil || !rep.OK() || rep.Totals.Frozen != 0 {
+		t.Fatalf("after the call was given up: %+v %v, want nothing frozen", rep.Totals, err)
+	}
+	var outcome string
+	if err := st.View(func(tx *store.Tx) error {
+		cdrs, err := tx.CDRs(store.CDRFilter{})
+		if len(cdrs) == 1 {
+			outcome = cdrs[0].Outcome
 		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if outcome != OutcomeActivityTestFail {
+		t.Fatalf("CDR outcome %q, want %q", outcome, OutcomeActivityTestFail)
 	}
 }
