@@ -157,9 +157,15 @@ func (l *Layer) Begin(dpc uint32, remote sccp.Address, ac ber.OID, components ..
 func (l *Layer) BeginWith(user any, dpc uint32, remote sccp.Address, ac ber.OID, components ...tcap.Component) (*Dialogue, error) {
 	d := &Dialogue{layer: l, state: InitiationSent, ac: ac, remote: remote, local: l.cfg.LocalAddress,
 		path: routing.Path{OPC: dpc, SLS: uint8(rand.Uint32())}, User: user}
-	l.allocate(d)
+	// Locked before it is in the map, and closing looked at once it is, as
+	// in onBegin: a Close racing this either sees it or is seen here.
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	l.allocate(d)
+	if l.closing.Load() {
+		d.closeLocked()
+		return nil, ErrClosed
+	}
 	m := tcap.Message{Type: tcap.Begin, OTID: tcap.NewTransactionID(d.id)}
 	if ac != nil {
 		m.Dialogue = tcap.NewAARQ(ac)

@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -179,5 +180,22 @@ func TestNoEventAfterEnd(t *testing.T) {
 			}
 		}
 		l.Close()
+	}
+}
+
+// TestBeginAfterClose: a dialogue this side would begin once the layer is
+// closing is refused at once, before anything is sent, and leaves nothing
+// open (a Close racing BeginWith either sees the dialogue or is seen by it).
+func TestBeginAfterClose(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: time.Hour}, r, newEventLog(), quiet)
+	l.Close()
+	d, err := l.BeginWith(nil, 1, msc, fuzzAC)
+	if !errors.Is(err, ErrClosed) || d != nil {
+		t.Fatalf("BeginWith after Close: %v, %v; want ErrClosed", d, err)
+	}
+	if n := l.Open(); n != 0 {
+		t.Fatalf("%d dialogues open after a refused Begin", n)
 	}
 }
