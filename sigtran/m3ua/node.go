@@ -116,15 +116,24 @@ func (n *Node) shutdown() {
 		assocs = append(assocs, a)
 	}
 	n.mu.Unlock()
+	// In parallel: a transport close may wait seconds for a peer that has
+	// vanished (userspace SCTP's SHUTDOWN, TCP's queued writes), and one
+	// after the other that adds up over many peers.
+	var wg sync.WaitGroup
 	for _, a := range assocs {
-		if a.State() != StateClosed && a.State() != StateDown {
-			// Take the ASP down politely where we are the ASP (§4.3.4.2).
-			if a.dialled {
-				a.sendManagement(messages.NewAspDown(nil))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if a.State() != StateClosed && a.State() != StateDown {
+				// Take the ASP down politely where we are the ASP (§4.3.4.2).
+				if a.dialled {
+					a.sendManagement(messages.NewAspDown(nil))
+				}
 			}
-		}
-		a.close(errors.New("node shutting down"))
+			a.close(errors.New("node shutting down"))
+		}()
 	}
+	wg.Wait()
 }
 
 func (n *Node) acceptLoop() {
