@@ -118,6 +118,9 @@ func (a *app) accountCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use: "show ID", Short: "Show an account and its latest ledger entries", Example: "scpd account show A-1001", Args: args("ID"),
 		RunE: func(c *cobra.Command, argv []string) error {
+			if ledgerN < 0 {
+				return usagef("--ledger: must be 0 or more (0: all entries)")
+			}
 			b, err := a.open()
 			if err != nil {
 				return err
@@ -150,6 +153,9 @@ func (a *app) accountCommand() *cobra.Command {
 	ledger := &cobra.Command{
 		Use: "ledger ID", Short: "List an account's ledger entries (every money movement)", Example: "scpd account ledger A-1001 --limit 50", Args: args("ID"),
 		RunE: func(c *cobra.Command, argv []string) error {
+			if ledgerAll < 0 {
+				return usagef("--limit: must be 0 or more (0: all entries)")
+			}
 			b, err := a.open()
 			if err != nil {
 				return err

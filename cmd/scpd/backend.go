@@ -23,8 +23,13 @@ func (a *app) open() (adminapi.Backend, error) {
 		if a.adminURL != "" {
 			return nil, usagef("--db and --admin exclude each other: --db works on a stopped daemon's file, --admin talks to a running one")
 		}
-		if _, err := os.Stat(a.dbPath); err != nil {
+		fi, err := os.Stat(a.dbPath)
+		if err != nil {
 			return nil, fmt.Errorf("--db %s: %w", a.dbPath, err)
+		}
+		if fi.Mode().IsRegular() && fi.Size() == 0 {
+			// bbolt would make it a new, empty database.
+			return nil, fmt.Errorf("--db %s: the file is empty, not an scpd database: name the store file of a stopped daemon (or a backup)", a.dbPath)
 		}
 		quiet := slog.New(slog.DiscardHandler)
 		st, err := store.Open(a.dbPath, store.Options{LockTimeout: 300 * time.Millisecond, Logger: quiet})

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +27,9 @@ store file named in the configuration.`,
 		Args:    args("FILE"),
 		RunE: func(c *cobra.Command, argv []string) error {
 			dst := argv[0]
+			if err := refuseLiveFile("backup FILE", dst); err != nil {
+				return err
+			}
 			if _, err := os.Stat(dst); err == nil && !force {
 				return usagef("%s exists: choose another name or pass --force", dst)
 			}
@@ -83,4 +88,24 @@ func mustAbs(p string) string {
 		return p
 	}
 	return a
+}
+
+// refuseLiveFile refuses to write over a file another process holds the
+// lock of — a running daemon's database: a new file renamed over it would
+// leave the daemon writing into the unlinked old one, and lose everything
+// written from then on.
+func refuseLiveFile(what, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // does not exist (or cannot be read): nothing to protect
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return usagef("%s: %s is held by a running scpd serve (its database): write to another file", what, path)
+		}
+		return nil
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return nil
 }

@@ -44,6 +44,9 @@ func (f *cdrFlags) query() (adminapi.CDRQuery, error) {
 			return q, err
 		}
 	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		return q, usagef("--since: must be before --until (%s is not before %s)", q.Since.UTC().Format(time.RFC3339), q.Until.UTC().Format(time.RFC3339))
+	}
 	if f.recovered != "" {
 		b, err := strconv.ParseBool(f.recovered)
 		if err != nil {
@@ -123,6 +126,9 @@ func (a *app) cdrCommand() *cobra.Command {
 			}
 			if output == "" || output == "-" {
 				return write(a.out)
+			}
+			if err := refuseLiveFile("--output", output); err != nil {
+				return err
 			}
 			if err := store.WriteFileAtomic(output, write); err != nil {
 				return fmt.Errorf("cdr export: %w", err)

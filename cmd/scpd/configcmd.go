@@ -29,6 +29,18 @@ func (a *app) configCommand() *cobra.Command {
 			if cfg.Admin.Token != "" {
 				cfg.Admin.Token = "(hidden)"
 			}
+			if a.json {
+				// The same keys as the YAML (snake_case, durations as 10s).
+				raw, err := yaml.Marshal(cfg)
+				if err != nil {
+					return err
+				}
+				var v any
+				if err := yaml.Unmarshal(raw, &v); err != nil {
+					return err
+				}
+				return a.emit(v, nil)
+			}
 			fmt.Fprintf(a.out, "# %s: OK\n", cfg.Source())
 			enc := yaml.NewEncoder(a.out)
 			enc.SetIndent(2)

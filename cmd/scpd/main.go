@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -116,7 +117,19 @@ Amounts are whole minor units (500 = 5.00 EUR).`,
 	pf.StringVar(&a.tokenFile, "token-file", "", "file holding the admin token (default: from the config, <data_dir>/admin.token)")
 	pf.StringVar(&a.dbPath, "db", "", "work directly on this database file of a stopped daemon instead of the admin API")
 	pf.BoolVar(&a.json, "json", false, "print JSON instead of tables")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// "-5" as an argument reads as the shorthand flag -5: say what is wrong with it.
+		if m := err.Error(); strings.HasPrefix(m, "unknown shorthand flag: ") {
+			if i := strings.LastIndex(m, " in "); i >= 0 {
+				if arg := m[i+len(" in "):]; strings.HasPrefix(arg, "-") {
+					if _, perr := strconv.ParseFloat(arg, 64); perr == nil {
+						return usagef("%s: negative numbers are not accepted (amounts are whole minor units, 0 or more)", arg)
+					}
+				}
+			}
+		}
+		return &usageError{msg: err.Error()}
+	})
 
 	root.AddCommand(a.serveCommand(), a.subscriberCommand(), a.groupCommand(), a.accountCommand(),
 		a.tariffCommand(), a.cdrCommand(), a.reservationCommand(), a.auditCommand(), a.purgeCommand(), a.backupCommand(),

@@ -23,6 +23,9 @@ func (a *app) reservationCommand() *cobra.Command {
 			default:
 				return usagef("--state: want open, settled, recovered or all, not %q", state)
 			}
+			if limit < 0 {
+				return usagef("--limit: must be 0 or more (0: all)")
+			}
 			q := adminapi.ReservationQuery{State: state, AccountID: account, Limit: limit}
 			if state == "all" {
 				q.State = ""

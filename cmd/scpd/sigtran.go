@@ -149,7 +149,14 @@ func statusFunc(c *config.Config, sig *stack.Stack, svc *servicelogic.Service, d
 	return func(context.Context) (adminapi.Status, error) {
 		t := sig.TCAP.Stats()
 		s := adminapi.Status{Started: started, Uptime: time.Since(started).Round(time.Second).String(), PointCode: c.Sigtran.PointCode,
-			Listen: c.Sigtran.Listen, Dialogues: t.Open, Calls: svc.Active(), Ended: t.Ended}
+			Listen: c.Sigtran.Listen, Dialogues: t.Open, Calls: svc.Active(), Ended: t.Ended,
+			Associations: []adminapi.AssociationStatus{}} // [] rather than null in --json
+		if s.Listen == nil {
+			s.Listen = []string{}
+		}
+		if s.Ended == nil {
+			s.Ended = map[string]uint64{}
+		}
 		if a := sig.Node.Addr(); a != nil {
 			s.Listen = []string{a.String()}
 		}

@@ -61,8 +61,13 @@ func classify(err error) *Error {
 		e.Status, e.Kind = http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, errBadRequest):
 		e.Status, e.Kind = http.StatusBadRequest, "bad_request"
+	case errors.Is(err, errTooLarge):
+		e.Status, e.Kind = http.StatusRequestEntityTooLarge, "too_large"
 	}
 	return e
 }
 
-var errBadRequest = errors.New("bad request")
+var (
+	errBadRequest = errors.New("bad request")
+	errTooLarge   = errors.New("request too large")
+)

@@ -2,9 +2,8 @@ package adminapi
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/scpd/scpd/store"
@@ -21,7 +20,10 @@ type Dataset struct {
 
 // ImportReport counts what was created.
 type ImportReport struct {
-	Tariffs, Groups, Accounts, Subscribers int
+	Tariffs     int `json:"tariffs"`
+	Groups      int `json:"groups"`
+	Accounts    int `json:"accounts"`
+	Subscribers int `json:"subscribers"`
 }
 
 // Import creates everything in one transaction: all of it or, on the first
@@ -32,6 +34,12 @@ func (l *Local) Import(_ context.Context, d Dataset) (ImportReport, error) {
 		r = ImportReport{}
 		now := l.Now().UTC()
 		for _, t := range d.Tariffs {
+			// Created, never replaced: a tariff in use prices live calls.
+			if _, err := tx.Tariff(t.Class); err == nil {
+				return fmt.Errorf("tariff %q: %w (change it with scpd tariff set)", t.Class, store.ErrExists)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 			if err := tx.PutTariff(t); err != nil {
 				return fmt.Errorf("tariff %q: %w", t.Class, err)
 			}
@@ -69,11 +77,9 @@ func importHandler(b Backend) func(w http.ResponseWriter, r *http.Request) (any,
 	return func(w http.ResponseWriter, r *http.Request) (any, error) {
 		// A dataset may hold tens of thousands of subscribers: a larger
 		// limit than other requests have.
-		dec := json.NewDecoder(io.LimitReader(r.Body, 256<<20))
-		dec.DisallowUnknownFields()
 		var d Dataset
-		if err := dec.Decode(&d); err != nil {
-			return nil, fmt.Errorf("%w: body: %v", errBadRequest, err)
+		if err := decodeBody(w, r, &d, 256<<20); err != nil {
+			return nil, err
 		}
 		return b.Import(r.Context(), d)
 	}

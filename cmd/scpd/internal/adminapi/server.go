@@ -40,7 +40,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("POST /v1/subscribers", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var sub store.Subscriber
-		if err := readJSON(r, &sub); err != nil {
+		if err := readJSON(w, r, &sub); err != nil {
 			return nil, err
 		}
 		return b.PutSubscriber(ctx(r), sub, true)
@@ -50,7 +50,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("PUT /v1/subscribers/{msisdn}", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var sub store.Subscriber
-		if err := readJSON(r, &sub); err != nil {
+		if err := readJSON(w, r, &sub); err != nil {
 			return nil, err
 		}
 		if sub.MSISDN != r.PathValue("msisdn") {
@@ -65,7 +65,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	h("GET /v1/groups", func(w http.ResponseWriter, r *http.Request) (any, error) { return nonNil(b.Groups(ctx(r))) })
 	h("POST /v1/groups", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var g store.Group
-		if err := readJSON(r, &g); err != nil {
+		if err := readJSON(w, r, &g); err != nil {
 			return nil, err
 		}
 		return b.PutGroup(ctx(r), g, true)
@@ -79,7 +79,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("PUT /v1/groups/{id}", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var g store.Group
-		if err := readJSON(r, &g); err != nil {
+		if err := readJSON(w, r, &g); err != nil {
 			return nil, err
 		}
 		if g.ID != r.PathValue("id") {
@@ -94,7 +94,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	h("GET /v1/accounts", func(w http.ResponseWriter, r *http.Request) (any, error) { return nonNil(b.Accounts(ctx(r))) })
 	h("POST /v1/accounts", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var a store.Account
-		if err := readJSON(r, &a); err != nil {
+		if err := readJSON(w, r, &a); err != nil {
 			return nil, err
 		}
 		return b.CreateAccount(ctx(r), a)
@@ -104,14 +104,14 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("PATCH /v1/accounts/{id}", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var u AccountUpdate
-		if err := readJSON(r, &u); err != nil {
+		if err := readJSON(w, r, &u); err != nil {
 			return nil, err
 		}
 		return b.UpdateAccount(ctx(r), r.PathValue("id"), u)
 	})
 	h("POST /v1/accounts/{id}/recharge", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var req rechargeBody
-		if err := readJSON(r, &req); err != nil {
+		if err := readJSON(w, r, &req); err != nil {
 			return nil, err
 		}
 		return b.Recharge(ctx(r), r.PathValue("id"), req.Amount, req.Ref)
@@ -130,7 +130,7 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("PUT /v1/tariffs/{class}", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var t store.Tariff
-		if err := readJSON(r, &t); err != nil {
+		if err := readJSON(w, r, &t); err != nil {
 			return nil, err
 		}
 		if t.Class != r.PathValue("class") {
@@ -162,8 +162,14 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 	h("POST /v1/purge", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var req purgeBody
-		if err := readJSON(r, &req); err != nil {
+		if err := readJSON(w, r, &req); err != nil {
 			return nil, err
+		}
+		if req.Before.IsZero() {
+			return nil, &store.ValidationError{Field: "before", Rule: "required: an RFC 3339 time; history older than it goes"}
+		}
+		if req.Before.After(time.Now()) {
+			return nil, &store.ValidationError{Field: "before", Rule: "must not be in the future; purge only removes history"}
 		}
 		return b.Purge(ctx(r), req.Before)
 	})
@@ -228,10 +234,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-func readJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeBody(w, r, v, 1<<20)
+}
+
+// decodeBody reads one JSON value of at most max bytes, with no unknown
+// fields and nothing after it.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, max int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			if terr == nil {
+				return fmt.Errorf("%w: body: unexpected data after the JSON value (send one object)", errBadRequest)
+			}
+			err = terr
+		}
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return fmt.Errorf("%w: body: larger than %d MiB", errTooLarge, max>>20)
+		}
 		return fmt.Errorf("%w: body: %v", errBadRequest, err)
 	}
 	return nil

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Operator mistakes the CLI and the admin API must answer clearly, found by
+// running them against a daemon.
+
+// backup --force (or cdr export --output) naming the running daemon's own
+// database file renamed a new file over it: the daemon kept writing into the
+// unlinked old file and everything written after the backup was lost.
+func TestBackupRefusesLiveDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _, _ := startDaemon(t, dir)
+	db := filepath.Join(dir, "data", "scpd.db")
+	before, err := os.Stat(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := []string{"--config", cfg}
+	fails(t, dir, 2, "held by a running scpd serve", append([]string{"backup", db, "--force"}, c...)...)
+	fails(t, dir, 2, "held by a running scpd serve", append([]string{"cdr", "export", "--output", db}, c...)...)
+	after, err := os.Stat(db)
+	if err != nil || !os.SameFile(before, after) {
+		t.Fatalf("the daemon's database file was replaced (%v)", err)
+	}
+	// A write after the attempts is in the file the daemon restarts from.
+	ok(t, dir, append([]string{"account", "add", "A-KEEP", "--opening", "100"}, c...)...)
+	ok(t, dir, append([]string{"backup", filepath.Join(dir, "copy.db")}, c...)...)
+}
+
+// Negative --limit/--ledger values were taken silently (as "all"), and a
+// negative AMOUNT produced cobra's "unknown shorthand flag: '5' in -5".
+func TestCLIArgumentErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _, _ := startDaemon(t, dir)
+	c := []string{"--config", cfg}
+	fails(t, dir, 2, "--ledger: must be 0 or more", append([]string{"account", "show", "A-1001", "--ledger", "-1"}, c...)...)
+	fails(t, dir, 2, "--limit: must be 0 or more", append([]string{"account", "ledger", "A-1001", "--limit", "-1"}, c...)...)
+	fails(t, dir, 2, "--limit: must be 0 or more", append([]string{"reservation", "list", "--limit", "-1"}, c...)...)
+	fails(t, dir, 2, "negative numbers are not accepted", append([]string{"account", "recharge", "A-1001", "-5"}, c...)...)
+	// --since after --until selects nothing: say so instead of an empty list.
+	fails(t, dir, 2, "--since: must be before --until", append([]string{"cdr", "list", "--since", "1h", "--until", "24h"}, c...)...)
+
+	// --json everywhere, with the API's snake_case field names.
+	imp := filepath.Join(dir, "imp.yaml")
+	os.WriteFile(imp, []byte("tariffs: [{class: x1, price_per_minute: 3, initial: 60, subsequent: 60}]\n"), 0o600)
+	if rep := decode[map[string]any](t, ok(t, dir, append([]string{"import", imp, "--json"}, c...)...)); rep["tariffs"] != float64(1) {
+		t.Fatalf("import --json: %v", rep)
+	}
+	// import creates, all or nothing: an existing tariff is not replaced.
+	fails(t, dir, 1, `tariff "x1": already exists`, append([]string{"import", imp}, c...)...)
+	if st := decode[map[string]any](t, ok(t, dir, append([]string{"status", "--json"}, c...)...)); st["associations"] == nil {
+		t.Fatalf("status --json: associations is null: %v", st)
+	}
+	if cf := decode[map[string]any](t, ok(t, dir, append([]string{"config", "check", "--json"}, c...)...)); cf["data_dir"] != filepath.Join(dir, "data") {
+		t.Fatalf("config check --json: %v", cf)
+	}
+}
+
+// --db on an empty file turned it into a fresh (empty) database, even for
+// a read command.
+func TestDBRefusesEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fails(t, dir, 1, "is empty", "account", "list", "--db", empty)
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Fatalf("the empty file was written: %v %v", fi, err)
+	}
+}
+
+// The admin API took a purge without "before" (200, nothing done) and one
+// in the future (which the CLI refuses); a body over the 1 MiB limit got
+// "unexpected EOF", and data after the JSON value was ignored.
+func TestAdminAPIRequestBodies(t *testing.T) {
+	dir := t.TempDir()
+	_, url, _ := startDaemon(t, dir)
+	raw, err := os.ReadFile(filepath.Join(dir, "data", "admin.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(string(raw))
+	post := func(path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := jsonDecode(resp, &out); err != nil {
+			t.Fatalf("POST %s: HTTP %d, not JSON: %v", path, resp.StatusCode, err)
+		}
+		return resp.StatusCode, out
+	}
+	if code, out := post("/v1/purge", `{}`); code != 400 || out["field"] != "before" {
+		t.Fatalf("purge without before: HTTP %d %v", code, out)
+	}
+	if code, out := post("/v1/purge", `{"before":"2999-01-01T00:00:00Z"}`); code != 400 || out["field"] != "before" || !strings.Contains(out["rule"].(string), "future") {
+		t.Fatalf("purge in the future: HTTP %d %v", code, out)
+	}
+	big := `{"id":"` + strings.Repeat("a", 2<<20) + `"}`
+	if code, out := post("/v1/accounts", big); code != http.StatusRequestEntityTooLarge || !strings.Contains(out["error"].(string), "1 MiB") {
+		t.Fatalf("2 MiB body: HTTP %d %v", code, out)
+	}
+	if code, out := post("/v1/accounts", `{"id":"T1","currency":"EUR"} {"id":"T2"}`); code != 400 || !strings.Contains(out["error"].(string), "after the JSON") {
+		t.Fatalf("trailing data: HTTP %d %v", code, out)
+	}
+	if code, out := post("/v1/accounts", `{"id":"T3","currency":"EUR"}`+"\n"); code != 200 {
+		t.Fatalf("good body: HTTP %d %v", code, out)
+	}
+}
+
+func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
