@@ -15,7 +15,7 @@
 //	open          call id                        → deadline (int64 unix ns, big-endian)
 //	ledger        uint64 sequence, big-endian    → ledger entry
 //	cdrs          end time (unix ns) + sequence  → CDR
-//	refs          account id 0x00 reference      → ledger sequence (idempotent recharges)
+//	refs          account id 0x00 reference      → ledger sequence, amount (idempotent recharges; older files: sequence only)
 //	ledgerbase    account id                     → ledger base: what purged entries add up to (schema 2)
 //
 // Records are a compact binary encoding (codec.go): a version byte followed by

@@ -47,7 +47,12 @@ func (t *Tx) Recharge(accountID string, amount int64, ref string, at time.Time) 
 		return Account{}, false, err
 	}
 	if ref != "" {
-		if t.bucket(bRefs).Get(refKey(accountID, ref)) != nil {
+		if v := t.bucket(bRefs).Get(refKey(accountID, ref)); v != nil {
+			// Only the same recharge is a retry: the same ref with another
+			// amount is another payment, which replaying would silently drop.
+			if prev, known := t.refAmount(v); known && prev != amount {
+				return Account{}, false, keyErr("recharge ref", ref, fmt.Errorf("%w: it recharged %d, not %d", ErrExists, prev, amount))
+			}
 			return a, false, nil
 		}
 	}
@@ -65,11 +70,31 @@ func (t *Tx) Recharge(accountID string, amount int64, ref string, at time.Time) 
 	}
 	if ref != "" {
 		seq := t.bucket(bLedger).Sequence()
-		if err := t.bucket(bRefs).Put(refKey(accountID, ref), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+		// The amount is kept with the sequence: the ledger entry may be
+		// folded away by Purge, the ref never is.
+		v := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, seq), uint64(amount))
+		if err := t.bucket(bRefs).Put(refKey(accountID, ref), v); err != nil {
 			return Account{}, false, err
 		}
 	}
 	return a, true, nil
+}
+
+// refAmount is the amount a recharge ref recorded: in its value (seq then
+// amount), or for a value written before that (seq only) in its ledger entry
+// if Purge has not folded it.
+func (t *Tx) refAmount(v []byte) (int64, bool) {
+	switch len(v) {
+	case 16:
+		return int64(binary.BigEndian.Uint64(v[8:])), true
+	case 8:
+		if raw := t.bucket(bLedger).Get(v); raw != nil {
+			if e, err := decodeLedger(fmt.Sprintf("%x", v), raw); err == nil && e.Kind == LedgerRecharge {
+				return e.Amount, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // Freeze moves amount from available to frozen for the reservation r, which

@@ -92,6 +92,7 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 	rep := SweepReport{Recovered: []Recovered{}}
 	now := w.now()
 	var due []string
+	var failed []error
 	err := w.Store.View(func(t *Tx) error {
 		open, err := t.OpenReservations()
 		for _, o := range open {
@@ -114,7 +115,14 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 		}
 		rec, done, err := w.settle(id, now)
 		if err != nil {
-			return rep, err
+			// Go on with the others: stopping here would leave every
+			// reservation after this one (in call id order, so every newer
+			// call) frozen at each sweep, forever. The error is returned at the end.
+			if len(failed) < maxLoggedFailures { // a failing disk fails them all
+				w.log().Error("reservation not recovered", "call", id, "err", err)
+			}
+			failed = append(failed, err)
+			continue
 		}
 		if done {
 			rep.Recovered = append(rep.Recovered, rec)
@@ -126,7 +134,7 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 			n, err := w.prune(now.Add(-w.Retention))
 			rep.Pruned = n
 			if err != nil {
-				return rep, err
+				return rep, errors.Join(sweepFailures(failed), err)
 			}
 		}
 		// The prune read every settled reservation, and an hour of calls
@@ -136,7 +144,18 @@ func (w *Sweeper) SweepOnce(ctx context.Context) (SweepReport, error) {
 		}
 		w.lastPrune = now
 	}
-	return rep, nil
+	return rep, sweepFailures(failed)
+}
+
+// maxLoggedFailures bounds the reservations one sweep logs as not recovered.
+const maxLoggedFailures = 5
+
+// sweepFailures sums up the reservations a sweep could not recover.
+func sweepFailures(failed []error) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d reservations not recovered, the first: %w", len(failed), failed[0])
 }
 
 // settle recovers one reservation in its own durable transaction.

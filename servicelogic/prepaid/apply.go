@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/scpd/scpd/store"
 )
@@ -56,13 +57,20 @@ func (l *Logic) ApplyFee(ctx context.Context, req ApplyRequest) (Grant, error) {
 		case err != nil:
 			return nil, err
 		default:
+			// Checked before the replay: a request for another account is
+			// not a retry, and must not be told another account's grant.
+			if r.AccountID != req.AccountID {
+				return &CallError{CallID: req.CallID, Err: fmt.Errorf("%w (%q, not %q)", ErrAccountMismatch, r.AccountID, req.AccountID)}, nil
+			}
 			if op, ok := r.FindOp(store.OpApply, req.Seq); ok {
+				// A retry asked what the first asked: a grant never exceeds
+				// it, and a full grant (no reason) equals it.
+				if op.Amount > req.Amount || (op.Reason == "" && op.Amount != req.Amount) {
+					return &CallError{CallID: req.CallID, Err: fmt.Errorf("%w (apply %d granted %d, now asked %d)", ErrSeqReused, req.Seq, op.Amount, req.Amount)}, nil
+				}
 				g = Grant{Granted: op.Amount, Seconds: op.Seconds, TotalSeconds: r.Seconds, Frozen: r.Frozen,
 					Available: op.Balance, Reason: parseReason(op.Reason), Replayed: true}
 				return nil, nil
-			}
-			if r.AccountID != req.AccountID {
-				return &CallError{CallID: req.CallID, Err: fmt.Errorf("%w (%q, not %q)", ErrAccountMismatch, r.AccountID, req.AccountID)}, nil
 			}
 			if r.State != store.ReservationOpen {
 				return &CallError{CallID: req.CallID, Err: store.ErrClosed}, nil
@@ -102,6 +110,9 @@ func (l *Logic) ApplyFee(ctx context.Context, req ApplyRequest) (Grant, error) {
 		if err := tx.Freeze(&a, &r, amount, now); err != nil {
 			return nil, err
 		}
+		// Seconds are not bounded by validate: saturate, as a wrapped
+		// (negative) total would let the sweeper charge no answered time.
+		seconds = min(seconds, math.MaxInt64-max(r.Seconds, 0))
 		r.Seconds += seconds
 		r.Ops = append(r.Ops, store.Op{Kind: store.OpApply, Seq: req.Seq, Amount: amount, Seconds: seconds, Balance: a.Available, Reason: reasonText(reason)})
 		if err := tx.PutReservation(&r); err != nil {

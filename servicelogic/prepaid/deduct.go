@@ -35,6 +35,11 @@ func (l *Logic) deductTx(tx *store.Tx, req DeductRequest) (DeductResult, error, 
 		return DeductResult{}, refusal, err
 	}
 	if op, ok := r.FindOp(store.OpDeduct, req.Seq); ok {
+		// A retry asks what the first asked (charged + shortfall): another
+		// amount under a used seq is a new request, which a replay would drop.
+		if asked := op.Amount + op.Seconds; asked != req.Amount {
+			return DeductResult{}, &CallError{CallID: req.CallID, Err: fmt.Errorf("%w (deduct %d asked %d, not %d)", ErrSeqReused, req.Seq, asked, req.Amount)}, nil
+		}
 		return DeductResult{Charged: op.Amount, Shortfall: op.Seconds, Frozen: r.Frozen, TotalCharged: r.Charged, Replayed: true}, nil, nil
 	}
 	if r.State != store.ReservationOpen {

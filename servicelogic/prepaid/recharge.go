@@ -15,7 +15,8 @@ func (l *Logic) Recharge(ctx context.Context, req RechargeRequest) (store.Accoun
 		var err error
 		a, _, err = tx.Recharge(req.AccountID, req.Amount, req.Ref, l.now())
 		var ve *store.ValidationError
-		if errors.As(err, &ve) || errors.Is(err, store.ErrNotFound) {
+		// ErrExists: the ref was used for another amount.
+		if errors.As(err, &ve) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) {
 			return err, nil // refused before anything was written
 		}
 		return nil, err

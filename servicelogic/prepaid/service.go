@@ -149,6 +149,9 @@ type RechargeRequest struct {
 var (
 	ErrUnknownCall     = errors.New("unknown call id")
 	ErrAccountMismatch = errors.New("call's reservation belongs to another account")
+	// ErrSeqReused: the (call id, seq) of an operation was already used with
+	// other arguments, so the request is not a retry and is not replayed.
+	ErrSeqReused = errors.New("sequence number already used for this operation with other arguments")
 )
 
 // ErrClosed: the call's reservation is already settled (re-exported from store).
