@@ -1,5 +1,7 @@
 package store
 
+import "fmt"
+
 // Tariff reads the default tariff of a call class.
 func (t *Tx) Tariff(class string) (Tariff, error) {
 	v := t.bucket(bTariffs).Get([]byte(class))
@@ -43,10 +45,43 @@ func (t *Tx) PutTariff(tr Tariff) error {
 	return t.bucket(bTariffs).Put([]byte(tr.Class), encodeTariff(&tr))
 }
 
-// DeleteTariff removes the default tariff of a class.
+// DeleteTariff removes the default tariff of a class, unless calls of
+// prepaid subscribers need it: without it they are refused (no-tariff).
+// The prepaid class prices every prepaid subscriber's plain prepaid calls;
+// another class, the calls of prepaid VPN members whose group does not
+// override it.
 func (t *Tx) DeleteTariff(class string) error {
 	if t.bucket(bTariffs).Get([]byte(class)) == nil {
 		return keyErr("tariff", class, ErrNotFound)
+	}
+	subs, err := t.Subscribers()
+	if err != nil {
+		return err
+	}
+	overrides := map[string]bool{} // group id → overrides class
+	inUse := 0
+	for _, s := range subs {
+		switch {
+		case !s.Prepaid:
+		case class == ClassPrepaid:
+			inUse++
+		case s.VPN:
+			o, seen := overrides[s.GroupID]
+			if !seen {
+				g, err := t.Group(s.GroupID)
+				if err != nil && !isNotFound(err) {
+					return err
+				}
+				_, o = g.Tariffs[class]
+				overrides[s.GroupID] = o
+			}
+			if !o {
+				inUse++
+			}
+		}
+	}
+	if inUse > 0 {
+		return keyErr("tariff", class, fmt.Errorf("%w: it prices the calls of %d prepaid subscribers (change it with scpd tariff set instead)", ErrInUse, inUse))
 	}
 	return t.bucket(bTariffs).Delete([]byte(class))
 }

@@ -102,7 +102,7 @@ func (a *app) tariffCommand() *cobra.Command {
 		},
 	}
 	del := &cobra.Command{
-		Use: "delete CLASS", Short: "Delete a default tariff", Example: "scpd tariff delete prepaid", Args: args("CLASS"),
+		Use: "delete CLASS", Short: "Delete a default tariff (refused while it prices prepaid subscribers' calls)", Example: "scpd tariff delete prepaid", Args: args("CLASS"),
 		RunE: func(c *cobra.Command, argv []string) error {
 			b, err := a.open()
 			if err != nil {
