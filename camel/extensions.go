@@ -63,6 +63,7 @@ func (x *Extensions) decode(v []byte) error {
 			return ber.ErrUnexpectedTag
 		}
 		var f ExtensionField
+		var haveType, haveValue bool
 		fr := ber.NewReader(el.Value)
 		for fr.More() {
 			m, err := fr.Next()
@@ -74,10 +75,12 @@ func (x *Extensions) decode(v []byte) error {
 				if f.Type, err = ber.ParseInt(m.Value); err != nil {
 					return err
 				}
+				haveType = true
 			case ber.TagOID:
 				if f.Global, err = ber.ParseOID(m.Value); err != nil {
 					return err
 				}
+				haveType = true
 			case ber.TagEnumerated:
 				c, err := intIn(m.Value, 0, 1)
 				if err != nil {
@@ -85,8 +88,12 @@ func (x *Extensions) decode(v []byte) error {
 				}
 				f.Criticality = Criticality(c)
 			case ber.ContextC(1):
-				f.Value = m.Value
+				f.Value, haveValue = m.Value, true
 			}
+		}
+		// type and value [1] are mandatory (CAP-datatypes ExtensionField).
+		if !haveType || !haveValue {
+			return ErrMissing
 		}
 		out = append(out, f)
 	}

@@ -15,7 +15,7 @@ const (
 )
 
 func (g GenericNumbers) encode(e *ber.Encoder, t ber.Tag) error {
-	if len(g) > maxGenericNumbers {
+	if len(g) == 0 || len(g) > maxGenericNumbers { // SET SIZE(1..numOfGenericNumbers)
 		return ErrSize
 	}
 	m := e.Begin(t)

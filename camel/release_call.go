@@ -21,14 +21,18 @@ func (a *ReleaseCallArg) Opcode() Opcode { return OpReleaseCall }
 
 // Encode writes the argument.
 func (a *ReleaseCallArg) Encode(e *ber.Encoder, ph Phase) error {
+	// AllCallSegments ::= Cause, OCTET STRING (SIZE (2..32)) (CAP-classes
+	// cAPSpecificBoundSet), as decodeCause checks on the way in.
 	if len(a.Extensions) == 0 || ph == Phase2 {
-		return fieldErrorOrNil("ReleaseCallArg.allCallSegments", appendValue(e, ber.TagOctetString, a.Cause))
+		return fieldErrorOrNil("ReleaseCallArg.allCallSegments", encodeNumber(e, ber.TagOctetString, a.Cause, minCause, maxCause))
 	}
 	m := e.Begin(ber.ContextC(2))
-	if err := appendValue(e, ber.Context(0), a.Cause); err != nil {
+	if err := encodeNumber(e, ber.Context(0), a.Cause, minCause, maxCause); err != nil {
 		return fieldError("ReleaseCallArg.allCallSegmentsWithExtension.allCallSegments", err)
 	}
-	a.Extensions.encode(e, ber.ContextC(1))
+	if err := encodeExtensions(e, ber.ContextC(1), a.Extensions); err != nil {
+		return fieldError("ReleaseCallArg.allCallSegmentsWithExtension.extensions", err)
+	}
 	e.End(m)
 	return nil
 }

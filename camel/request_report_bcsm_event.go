@@ -102,9 +102,11 @@ func (a *RequestReportBCSMEventArg) decodeEvents(v []byte) error {
 }
 
 // encodeExtensions checks the SIZE (1..numOfExtensions) bound and writes
-// the list under tag t.
+// the list under tag t. An empty list is refused: it would go out as an
+// empty SEQUENCE OF, which CAP-datatypes Extensions does not allow and
+// Extensions.decode rejects.
 func encodeExtensions(e *ber.Encoder, t ber.Tag, x Extensions) error {
-	if len(x) > maxExtensions {
+	if len(x) == 0 || len(x) > maxExtensions {
 		return ErrSize
 	}
 	x.encode(e, t)

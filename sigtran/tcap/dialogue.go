@@ -267,6 +267,22 @@ func decodeDialoguePortion(v []byte, d *DialoguePortion) error {
 	return nil
 }
 
+// userDefinedExternal reports whether v (the content of [APPLICATION 11])
+// is one EXTERNAL whose direct-reference is not the (uni)dialogue abstract
+// syntax of Q.773 §4.2, i.e. user data in an abstract syntax of its own.
+func userDefinedExternal(v []byte) bool {
+	ext, err := ber.ParseOnly(v)
+	if err != nil || ext.Tag != ber.TagExternal {
+		return false
+	}
+	r := ber.NewReader(ext.Value)
+	ref, err := r.Next()
+	if err != nil {
+		return false
+	}
+	return ref.Tag != ber.TagOID || !bytes.Equal(ref.Value, DialogueAS) && !bytes.Equal(ref.Value, UniDialogueAS)
+}
+
 // explicitInt reads an INTEGER inside an EXPLICIT tag.
 func explicitInt(v []byte) (int64, error) {
 	t, err := ber.ParseOnly(v)

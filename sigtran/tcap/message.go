@@ -58,7 +58,13 @@ type Message struct {
 	// peer (HasPAbortCause); a user abort carries Dialogue instead.
 	PAbortCause    PAbortCause `json:"pAbortCause,omitempty"`
 	HasPAbortCause bool        `json:"-"`
-	Components     []Component `json:"components,omitempty"`
+	// UserAbortData is the u-abortCause of an Abort that a TC-user sent in
+	// an abstract syntax of its own rather than as a dialogue APDU
+	// (TCAPMessages, note under Abort: "either an ABRT APDU or data in some
+	// user-defined abstract syntax"): the EXTERNAL, tag included, as
+	// received. Dialogue is nil then.
+	UserAbortData []byte      `json:"userAbortData,omitempty"`
+	Components    []Component `json:"components,omitempty"`
 }
 
 func (t MessageType) hasOTID() bool { return t == Begin || t == Continue }
@@ -94,6 +100,8 @@ func (m *Message) Append(b []byte) ([]byte, error) {
 			e.Int(tagPAbortCause, int64(m.PAbortCause))
 		case m.Dialogue != nil:
 			m.Dialogue.append(e)
+		case m.UserAbortData != nil:
+			e.Octets(tagDialogue, m.UserAbortData)
 		}
 		e.End(top)
 		return e.Bytes(), nil
@@ -213,6 +221,12 @@ func (m *Message) decodeAbortReason(el ber.TLV, more bool, r *ber.Reader) error 
 		}
 		m.PAbortCause, m.HasPAbortCause = PAbortCause(v), true
 	case tagDialogue:
+		if userDefinedExternal(el.Value) {
+			// TCAPMessages Abort note: a TC-user's u-abortCause may be "data
+			// in some user-defined abstract syntax", not a dialogue APDU.
+			m.UserAbortData = el.Value
+			break
+		}
 		m.Dialogue = new(DialoguePortion)
 		if err := decodeDialoguePortion(el.Value, m.Dialogue); err != nil {
 			return &DecodeError{Field: "abort.u-abortCause", Cause: BadlyFormattedTransactionPortion, Err: err}
