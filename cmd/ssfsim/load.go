@@ -292,8 +292,9 @@ func (l *loader) draw() msc.Call {
 	return c
 }
 
+// one plays one call; the caller counted it as started (before starting
+// the goroutine, so that --count and the rate see it at once).
 func (l *loader) one(ctx context.Context) {
-	l.started.Add(1)
 	if o := l.open.Add(1); o > l.maxOpen.Load() {
 		l.maxOpen.Store(o)
 	}
@@ -367,6 +368,7 @@ func (l *loader) run(ctx context.Context, rate float64, concurrency int, count i
 			}
 			owed := int64(time.Since(l.begin).Seconds()*rate) - l.started.Load()
 			for ; owed > 0 && more(); owed-- {
+				l.started.Add(1)
 				wg.Add(1)
 				go func() { defer wg.Done(); l.one(callCtx) }()
 			}
@@ -379,6 +381,7 @@ func (l *loader) run(ctx context.Context, rate float64, concurrency int, count i
 			case <-ctx.Done():
 				continue
 			}
+			l.started.Add(1)
 			wg.Add(1)
 			go func() { defer wg.Done(); l.one(callCtx); <-sem }()
 		}

@@ -10,10 +10,14 @@
 // captures that must show TCP; Wireshark decodes those with the Lua
 // dissector in scripts/m3ua-tcp.lua.
 //
-// Reading accepts pcap and pcapng with Ethernet, Linux cooked or raw IP
-// link types, SCTP DATA chunks of PPID 3, and M3UA over TCP; and frames
-// that carry a SIGTRAN layer without IP: DLT_SCCP (142) and DLT_USER0-15
-// (147-162), which tools use for bare TCAP (Transport Bare).
+// Reading accepts pcap and pcapng (whose interfaces may differ in link
+// type) with Ethernet, Linux cooked v1 or v2, raw IP, IPv4 or IPv6 link
+// types, IPv4 and IPv6; every DATA chunk of an SCTP packet (the reader
+// of the capture checks the PPID), and M3UA over TCP, framed by the M3UA
+// length across segments, a retransmission read once; and frames that
+// carry a SIGTRAN layer without IP: DLT_SCCP (142) and DLT_USER0-15
+// (147-162), which tools use for bare TCAP (Transport Bare). SCTP
+// fragments (a DATA chunk without both B and E bits) are not reassembled.
 //
 // The file formats come from gopacket's pcapgo; the frames are built here,
 // since gopacket does not compute the SCTP checksum.

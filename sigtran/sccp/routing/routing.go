@@ -150,9 +150,26 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 	switch m.Type {
 	case sccp.UDTS, sccp.XUDTS:
 		r.serviceIn.Add(1)
-		if u := r.user(m.Called.SSN); u != nil {
+		// The returned message's calling address, now the called one,
+		// is ours as this node sent it: routed on a global title without
+		// an SSN it means the default SSN, as for a UDT (destination).
+		ssn := m.Called.SSN
+		if ssn == 0 && !m.Called.RouteOnSSN {
+			ssn = r.cfg.DefaultSSN
+		}
+		if u := r.user(ssn); u != nil {
 			u.HandleNotice(p, &m)
 		}
+		return
+	}
+	// Translating the global title of an XUDT takes one hop: a message
+	// whose hop counter is 1 (0 is out of range) has none left: hop
+	// counter violation and the return procedure (Q.714 §2.3, SCRC
+	// global title translation, and its SDL in Annex C; Q.713 §3.18
+	// hop counter, §3.12 return cause 12).
+	if m.Type == sccp.XUDT && !m.Called.RouteOnSSN && m.HopCounter <= 1 {
+		r.routingFailures.Add(1)
+		r.returnMessage(p, &m, sccp.HopCounterViolation)
 		return
 	}
 	ssn, cause, ok := r.destination(&m.Called)
