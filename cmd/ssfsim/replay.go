@@ -19,6 +19,7 @@ import (
 	"github.com/scpd/scpd/cmd/ssfsim/internal/dissect"
 	"github.com/scpd/scpd/cmd/ssfsim/msc"
 	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/transport"
 )
 
 // capturedIDP is an InitialDP Begin found in a capture.
@@ -29,7 +30,8 @@ type capturedIDP struct {
 	IDP   *camel.InitialDPArg
 }
 
-// skipped is an InitialDP Begin that cannot be replayed, and why.
+// skipped is an InitialDP Begin that cannot be replayed, or an M3UA frame
+// that does not decode (it may have been one), and why.
 type skipped struct {
 	Frame  int    `json:"frame"`
 	OTID   string `json:"otid,omitempty"`
@@ -51,6 +53,12 @@ func initialDPs(file string) ([]capturedIDP, []skipped, error) {
 	var found []capturedIDP
 	var skips []skipped
 	for _, r := range results {
+		otherProtocol := r.PPID != nil && *r.PPID != uint32(transport.PPIDM3UA) // Diameter, S1AP… on the same link
+		if r.TCAP == nil && len(r.Errors) > 0 && !otherProtocol {
+			// It may have been a Begin: say so rather than pass over it.
+			skips = append(skips, skipped{Frame: r.Frame, Reason: "the frame does not decode: " + strings.Join(r.Errors, "; ")})
+			continue
+		}
 		if r.TCAP == nil || r.TCAP.Type != tcap.Begin {
 			continue
 		}

@@ -255,14 +255,16 @@ func TestReplayAgainstSCPD(t *testing.T) {
 	t.Run("bare TCAP and SCCP captures", func(t *testing.T) {
 		user0 := filepath.Join(dir, "tcap.pcap")
 		writeBare(t, user0, pcap.LinkTypeUser0,
-			begin(t, 0x10, camel.Phase3, 200, "31612345005", "0201234567"), // plain prepaid: Continue
-			begin(t, 0x11, 0, 100, "31612345001", "1002"),                  // phase 1: skipped
-			[]byte{0x64, 0x06, 0x49, 0x04, 0, 0, 0, 0x10})                  // an End: ignored
+			begin(t, 0x10, camel.Phase3, 200, "31612345005", "0201234567"),  // plain prepaid: Continue
+			begin(t, 0x11, 0, 100, "31612345001", "1002"),                   // phase 1: skipped
+			[]byte{0x64, 0x06, 0x49, 0x04, 0, 0, 0, 0x10},                   // an End: ignored
+			[]byte{0x62, 0x09, 0x48, 0x04, 0, 0, 0, 0x12, 0x6c, 0x05, 0xa1}) // a Begin cut short: reported
 		res, errOut, code := replayJSON(t, append(fast, user0)...)
 		if code != 0 || len(res.Calls) != 1 || res.Calls[0].Answer != answerContinue || res.Calls[0].Phase != 3 || res.Calls[0].OTID != "00000010" {
 			t.Errorf("DLT_USER0: exit %d %s: %+v", code, errOut, res.Calls)
 		}
-		if len(res.Summary.Skipped) != 1 || res.Summary.Skipped[0].Frame != 2 || !strings.Contains(res.Summary.Skipped[0].Reason, "no application context") {
+		if sk := res.Summary.Skipped; len(sk) != 2 || sk[0].Frame != 2 || !strings.Contains(sk[0].Reason, "no application context") ||
+			sk[1].Frame != 4 || !strings.Contains(sk[1].Reason, "does not decode") {
 			t.Errorf("skipped %+v", res.Summary.Skipped)
 		}
 
