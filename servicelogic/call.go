@@ -79,6 +79,7 @@ type call struct {
 	finalReport   bool  // ApplyChargingReport with legActive FALSE
 	interim       bool  // ApplyChargingReport with legActive TRUE, not yet answered
 	disconnected  bool  // oDisconnect reported
+	suspended     bool  // an EventReportBCSM in request mode waits for Continue
 	disconnectAt  time.Time
 	endCause      *camel.Cause // cause to release with
 	outcome       string
@@ -554,6 +555,20 @@ func (c *call) components(comps []tcap.Component, ended bool) {
 func (c *call) eventReport(a *camel.EventReportBCSMArg) {
 	info := &a.EventSpecificInformationBCSM
 	switch a.EventTypeBCSM {
+	case camel.EventOCalledPartyBusy, camel.EventTBusy, camel.EventONoAnswer, camel.EventTNoAnswer,
+		camel.EventRouteSelectFailure, camel.EventOAbandon, camel.EventTAbandon, camel.EventODisconnect, camel.EventTDisconnect:
+		// decide ends the call (or waits for the other half of its end).
+	default:
+		// TS 29.078 EventReportBCSM: in request mode (miscCallInfo
+		// messageType request, its DEFAULT) the gsmSSF suspends call
+		// processing until the gsmSCF instructs it; an event the call goes
+		// on after (an answer reported as request, an event not armed)
+		// must be answered with Continue or the call stays suspended.
+		if a.MiscCallInfo.MessageType == camel.MessageRequest {
+			c.suspended = true
+		}
+	}
+	switch a.EventTypeBCSM {
 	case camel.EventOAnswer, camel.EventTAnswer:
 		if c.answered {
 			return
@@ -618,7 +633,10 @@ func (c *call) chargingReport(a *camel.ApplyChargingReportArg) {
 	r := &a.TimeDurationChargingResult
 	tenths := int64(r.TimeInformation.TimeIfNoTariffSwitch)
 	if ts := r.TimeInformation.TimeIfTariffSwitch; ts != nil {
-		tenths = int64(ts.TimeSinceTariffSwitch) + int64(ts.TariffSwitchInterval)*10
+		// CAP-datatypes TimeIfTariffSwitch: timeSinceTariffSwitch and
+		// tariffSwitchInterval are both in 100 ms units (step 109 rates
+		// the reported time), so they add as they are.
+		tenths = int64(ts.TimeSinceTariffSwitch) + int64(ts.TariffSwitchInterval)
 	}
 	// TS 29.078 reports the time since answer; an MSC whose reports fall
 	// is counting per period instead, and the reports add up.
@@ -705,14 +723,28 @@ func (c *call) decide(ended bool) {
 		if c.stopSettle == nil {
 			c.stopSettle = c.d.AfterFunc(c.s.cfg.SettleWait, timerSettle)
 		}
-	case c.interim:
+	case c.interim && c.charging:
 		c.interim = false
 		c.nextQuota()
 		return
+	case c.interim:
+		// No ApplyCharging was sent (a call without prepaid): a report for a
+		// period never granted has no quota to renew (steps 108-109); it
+		// only tells the talk time.
+		c.interim = false
 	}
-	if len(c.extra) > 0 {
-		c.send(false)
+	if comps := c.resume(); len(comps) > 0 || len(c.extra) > 0 {
+		c.send(false, comps...)
 	}
+}
+
+// resume is the Continue owed to a suspended gsmSSF, if any.
+func (c *call) resume() []tcap.Component {
+	if !c.suspended {
+		return nil
+	}
+	c.suspended = false
+	return []tcap.Component{c.continueOp()}
 }
 
 func (c *call) releaseCallWith(cause *camel.Cause) tcap.Component {
@@ -740,7 +772,7 @@ func (c *call) nextQuota() {
 	if !ok {
 		return
 	}
-	c.send(false, c.invoke(c.applyCharging(period)))
+	c.send(false, append([]tcap.Component{c.invoke(c.applyCharging(period))}, c.resume()...)...)
 }
 
 // deduct charges the cost of `talked` seconds, less what was charged, from
