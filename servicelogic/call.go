@@ -539,6 +539,15 @@ func (c *call) components(comps []tcap.Component, ended bool) {
 				c.testing = false // the MSC still knows the call
 			}
 		case tcap.ReturnError, tcap.Reject:
+			if c.testing && comp.InvokeID == c.activityTest {
+				// Any answer to ActivityTest shows the MSC still has the
+				// dialogue (the operation defines no error; a Reject is
+				// the MSC's TC-user speaking): the call goes on.
+				c.testing = false
+				c.s.log.Warn("MSC answered ActivityTest with an error", "call", c.id, "component", comp.Type.String(),
+					"error", comp.ErrorCode.String(), "problem", comp.Problem.String())
+				continue
+			}
 			// The MSC refused an instruction: without it the call is not
 			// under control, so end it.
 			c.s.log.Warn("MSC refused an operation", "call", c.id, "component", comp.Type.String(),

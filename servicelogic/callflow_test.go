@@ -43,6 +43,13 @@ const flowWait = 10 * time.Second
 // on-net: 60 per minute, per second) and an MSC connected to it.
 func newFlow(t *testing.T, balance int64, ph camel.Phase, mutate ...func(*Config)) *flow {
 	t.Helper()
+	return newFlowIdle(t, balance, ph, 0, mutate...)
+}
+
+// newFlowIdle is newFlow with scpd's dialogues tested (ActivityTest) after
+// idle of quiet; 0 keeps the default.
+func newFlowIdle(t *testing.T, balance int64, ph camel.Phase, idle time.Duration, mutate ...func(*Config)) *flow {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +96,9 @@ func newFlow(t *testing.T, balance int64, ph camel.Phase, mutate ...func(*Config
 	mc.Peers = []m3ua.Peer{{Name: "msc", Remote: []string{"127.0.0.1"}, PointCode: 1}}
 	tc := dialogue.DefaultConfig()
 	tc.AcceptAC = AcceptAC
+	if idle > 0 {
+		tc.IdleTimeout = idle
+	}
 	scp, err := stack.New(stack.Config{M3UA: mc, TCAP: tc}, svc, log)
 	if err != nil {
 		t.Fatal(err)
@@ -379,5 +389,41 @@ func TestFlowReportOnCallWithoutChargingKeepsCall(t *testing.T) {
 	}
 	if len(cdrs) != 1 || cdrs[0].Outcome != OutcomeAnswered || cdrs[0].Charged != 0 {
 		t.Fatalf("CDRs %+v, want one answered, nothing charged", cdrs)
+	}
+}
+
+// An MSC that answers ActivityTest with a Reject (or a ReturnError, which
+// ActivityTest does not define) still has the dialogue: the call goes on,
+// and is charged as usual at its end.
+func TestFlowActivityTestRejectedKeepsCall(t *testing.T) {
+	for _, answer := range []string{"reject", "returnError"} {
+		t.Run(answer, func(t *testing.T) {
+			f := newFlowIdle(t, 10_000, camel.Phase3, 300*time.Millisecond)
+			f.answered()
+			var at *said
+			for at == nil {
+				m := f.recv()
+				if m.has(camel.OpActivityTest) {
+					at = m
+				}
+			}
+			id := at.comps[0].InvokeID
+			for _, c := range at.comps {
+				if c.Type == tcap.Invoke && camel.Opcode(c.Opcode.Local) == camel.OpActivityTest {
+					id = c.InvokeID
+				}
+			}
+			reply := tcap.NewReject(id, true, tcap.InvokeUnrecognizedOperation)
+			if answer == "returnError" {
+				reply = tcap.NewReturnError(id, int64(camel.ErrorCodeSystemFailure), nil)
+			}
+			f.cont(reply)
+			// The call is still up: the MSC reports its end and is charged.
+			f.cont(f.acr(300, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
+			cdr, acct := f.settled()
+			if cdr.Outcome != OutcomeAnswered || cdr.Charged != 30 || acct.Charged != 30 {
+				t.Fatalf("after an ActivityTest %s, then 30 s reported: CDR %s charged %d, account charged %d; want answered, 30", answer, cdr.Outcome, cdr.Charged, acct.Charged)
+			}
+		})
 	}
 }
