@@ -3,7 +3,50 @@ package config
 import (
 	"fmt"
 	"net"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
 )
+
+// listenAddr reports whether l is host:port with a numeric port 1-65535.
+// Net.SplitHostPort alone let "127.0.0.1:" and "host:0" through
+// (the daemon then listened on a random port no MSC or CLI could find) and
+// "host:99999" (serve failed after config check said OK).
+func listenAddr(l string) bool {
+	_, port, err := net.SplitHostPort(l)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+// gtPrefix reports whether p can match decoded global-title digits, which
+// are 0-9 and A-F (sccp decodes BCD nibbles as upper-case hex):
+// "+31" or "31-6" silently matched nothing, and "" matched everything.
+func gtPrefix(p string) bool {
+	if p == "" {
+		return false
+	}
+	for _, c := range p {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func digitsOnly(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+const maxQuota = 864000 * 100 * time.Millisecond // CAP maxCallPeriodDuration: 86400 s
 
 // validateCalls checks the SIGTRAN, service and charging sections; the
 // layers check their own consistency again when they start.
@@ -21,24 +64,94 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 		bad("sigtran.transport", "must be tcp, sctp, userspace-sctp or auto")
 	}
 	for i, l := range s.Listen {
-		if _, _, err := net.SplitHostPort(l); err != nil {
-			bad(fmt.Sprintf("sigtran.listen[%d]", i), "must be host:port, e.g. 127.0.0.1:2905")
+		if !listenAddr(l) {
+			bad(fmt.Sprintf("sigtran.listen[%d]", i), "must be host:port with a port 1-65535, e.g. 127.0.0.1:2905")
 		}
+	}
+	if s.BeatInterval < 0 {
+		bad("sigtran.beat_interval", "must not be negative (0s: no BEAT)")
 	}
 	if s.BeatInterval > 0 && s.BeatTimeout <= s.BeatInterval {
 		bad("sigtran.beat_timeout", "must exceed beat_interval")
 	}
+	// The rules below are the ones m3ua.Config.Validate applies
+	// when serve starts; config check accepted what serve then refused.
+	if s.AckTimeout <= 0 {
+		bad("sigtran.ack_timeout", "must be positive")
+	}
+	if s.ReconnectMin <= 0 {
+		bad("sigtran.reconnect_min", "must be positive")
+	}
+	if s.ReconnectMax < s.ReconnectMin {
+		bad("sigtran.reconnect_max", "must be at least reconnect_min")
+	}
+	names := map[string]bool{}
+	accepted := map[string]string{} // IP of an accepted peer -> its key: the first peer matching an address gets it
 	for i, p := range s.Peers {
 		key := fmt.Sprintf("sigtran.peers[%d]", i)
-		if p.Name == "" {
-			bad(key+".name", "must be set")
+		if p.Name == "" || names[p.Name] {
+			bad(key+".name", "must be set and unique")
 		}
+		names[p.Name] = true
 		if len(p.Remote) == 0 {
 			bad(key+".remote", "at least one address (host, or host:port to dial)")
+		}
+		for j, r := range p.Remote {
+			rkey := fmt.Sprintf("%s.remote[%d]", key, j)
+			host, port, err := net.SplitHostPort(r)
+			if err != nil {
+				if p.Dial {
+					bad(rkey, "a dialled peer needs IP:port, e.g. 192.0.2.1:2905")
+					continue
+				}
+				host = r
+			} else if n, perr := strconv.Atoi(port); p.Dial && (perr != nil || n < 1 || n > 65535) {
+				bad(rkey, "a dialled peer needs a port 1-65535")
+			}
+			ip := net.ParseIP(host)
+			if ip == nil {
+				bad(rkey, "must be an IP address (no host names), or IP:port")
+				continue
+			}
+			if !p.Dial {
+				if other, dup := accepted[ip.String()]; dup {
+					bad(rkey, "address already belongs to "+other+" (an association from it would always be that peer's)")
+				}
+				accepted[ip.String()] = key
+			}
+		}
+		if !p.Gateway && (p.PointCode == 0 || p.PointCode > 16383) {
+			bad(key+".point_code", "must be 1-16383 unless gateway: true")
+		}
+		if p.Gateway && p.PointCode > 16383 {
+			bad(key+".point_code", "must be 0-16383")
+		}
+		for j, r := range p.Routes {
+			if r == 0 || r > 16383 {
+				bad(fmt.Sprintf("%s.routes[%d]", key, j), "must be 1-16383 (14-bit ITU point code)")
+			}
 		}
 		if p.TrafficMode != "" && p.TrafficMode != "loadshare" && p.TrafficMode != "override" {
 			bad(key+".traffic_mode", "must be loadshare or override")
 		}
+	}
+	for i, gt := range s.SCCP.GlobalTitles {
+		if !gtPrefix(gt) {
+			bad(fmt.Sprintf("sigtran.sccp.global_titles[%d]", i), "must be a non-empty digit prefix (0-9, A-F), e.g. \"3161\"")
+		}
+	}
+	for i, gt := range s.SCCP.AllowedCallingGT {
+		if !gtPrefix(gt) {
+			bad(fmt.Sprintf("sigtran.sccp.allowed_calling_gt[%d]", i), "must be a non-empty digit prefix (0-9, A-F), e.g. \"3161\"")
+		}
+	}
+	for i, pc := range s.SCCP.AllowedCallingPC {
+		if pc == 0 || pc > 16383 {
+			bad(fmt.Sprintf("sigtran.sccp.allowed_calling_pc[%d]", i), "must be 1-16383 (14-bit ITU point code)")
+		}
+	}
+	if s.TCAP.IdleTimeout < 0 {
+		bad("sigtran.tcap.idle_timeout", "must not be negative")
 	}
 	if s.TCAP.InvokeTimeout <= 0 || s.TCAP.ActivityTestTimeout <= 0 {
 		bad("sigtran.tcap.invoke_timeout", "invoke_timeout and activity_test_timeout must be positive")
@@ -61,8 +174,19 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 		}
 	}
 	ch := &c.Charging
-	if ch.FirstQuota.D() < 1e9 || ch.NextQuota.D() < 1e9 {
-		bad("charging.first_quota", "first_quota and next_quota must be at least 1s")
+	// The upper bound is servicelogic's (CAP maxCallPeriodDuration);
+	// config check accepted 25h and serve refused it.
+	if ch.FirstQuota.D() < time.Second || ch.FirstQuota.D() > maxQuota {
+		bad("charging.first_quota", "must be 1s to 24h")
+	}
+	if ch.NextQuota.D() < time.Second || ch.NextQuota.D() > maxQuota {
+		bad("charging.next_quota", "must be 1s to 24h")
+	}
+	if ch.RingingAllowance < 0 {
+		bad("charging.ringing_allowance", "must not be negative")
+	}
+	if ch.ReservationMargin < 0 {
+		bad("charging.reservation_margin", "must not be negative")
 	}
 	if ch.SettleWait <= 0 || ch.StoreTimeout <= 0 {
 		bad("charging.settle_wait", "settle_wait and store_timeout must be positive")
@@ -76,6 +200,17 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if c.Runtime.MemoryLimitMiB < 0 {
 		bad("runtime.memory_limit_mib", "must not be negative (0: no limit)")
 	}
+	// Numbers are compared as digit strings; "+31" or an empty
+	// country code silently turned every caller into an unknown subscriber.
+	if n := c.Numbering.CountryCode; n == "" || len(n) > 3 || !digitsOnly(n) {
+		bad("numbering.country_code", "must be 1-3 digits, e.g. \"31\"")
+	}
+	if !digitsOnly(c.Numbering.NationalPrefix) {
+		bad("numbering.national_prefix", "must be digits (or empty)")
+	}
+	if !digitsOnly(c.Numbering.InternationalPrefix) {
+		bad("numbering.international_prefix", "must be digits (or empty)")
+	}
 	if c.Numbering.MaxShortNumber < 1 {
 		bad("numbering.max_short_number", "must be at least 1")
 	}
@@ -85,12 +220,27 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if c.Overload.Treatment != "release" && c.Overload.Treatment != "continue" {
 		bad("overload.treatment", "must be release or continue")
 	}
-	if c.Overload.MaxCalls < 0 || c.Overload.MaxStoreQueue < 0 {
-		bad("overload.max_calls", "max_calls and max_store_queue must not be negative (0: no bound)")
+	if c.Overload.MaxCalls < 0 {
+		bad("overload.max_calls", "must not be negative (0: no bound)")
 	}
-	if c.Metrics.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
-			bad("metrics.listen", "must be host:port, e.g. 127.0.0.1:9090, or empty")
+	if c.Overload.MaxStoreQueue < 0 {
+		bad("overload.max_store_queue", "must not be negative (0: no bound)")
+	}
+	// A Q.850 cause value is 7 bits; a larger one failed to
+	// encode on every call that needed it (the call's dialogue was aborted).
+	if c.Overload.Cause > 127 {
+		bad("overload.cause", "must be 0-127 (Q.850 cause value)")
+	}
+	rc := reflect.ValueOf(c.Calls.ReleaseCauses)
+	for i := 0; i < rc.NumField(); i++ {
+		if rc.Field(i).Uint() > 127 {
+			bad("calls.release_causes."+strings.Split(rc.Type().Field(i).Tag.Get("yaml"), ",")[0], "must be 0-127 (Q.850 cause value)")
 		}
+	}
+	if c.Metrics.Listen != "" && !listenAddr(c.Metrics.Listen) {
+		bad("metrics.listen", "must be host:port with a port 1-65535, e.g. 127.0.0.1:9090, or empty")
+	}
+	if c.Shutdown.Grace < 0 {
+		bad("shutdown.grace", "must not be negative")
 	}
 }

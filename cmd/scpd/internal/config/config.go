@@ -269,14 +269,25 @@ func checkKeys(n *yaml.Node, t reflect.Type, prefix string) error {
 		}
 		return nil
 	}
-	if t.Kind() != reflect.Struct || t == reflect.TypeOf(Duration(0)) {
+	if t == reflect.TypeOf(Duration(0)) {
+		// Duration.UnmarshalYAML cannot name the key; say it here.
+		if _, err := time.ParseDuration(n.Value); err != nil || n.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: %q is not a duration (e.g. 500ms, 10s, 24h): %s", n.Line, n.Value, strings.TrimSuffix(prefix, "."))
+		}
+		return nil
+	}
+	if t.Kind() != reflect.Struct {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return nil
 		}
-		return fmt.Errorf("line %d: %s must be a mapping of keys", n.Line, strings.TrimSuffix(prefix, "."))
+		name := strings.TrimSuffix(prefix, ".")
+		if name == "" {
+			name = "the configuration" // the top level has no key to name
+		}
+		return fmt.Errorf("line %d: %s must be a mapping of keys", n.Line, name)
 	}
 	fields := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
@@ -339,10 +350,8 @@ func (c *Config) validate() error {
 	if c.Admin.Listen == "" && c.Admin.Socket == "" {
 		bad("admin.listen", "admin.listen or admin.socket must be set")
 	}
-	if c.Admin.Listen != "" {
-		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
-			bad("admin.listen", "must be host:port, e.g. 127.0.0.1:7080")
-		}
+	if c.Admin.Listen != "" && !listenAddr(c.Admin.Listen) {
+		bad("admin.listen", "must be host:port with a port 1-65535, e.g. 127.0.0.1:7080")
 	}
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "must be at least 16 characters (or empty to use token_file)")

@@ -5,6 +5,7 @@
 package metrics
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/scpd/scpd/camel"
 	"github.com/scpd/scpd/servicelogic"
+	"github.com/scpd/scpd/sigtran/m3ua"
 	"github.com/scpd/scpd/sigtran/stack"
 	"github.com/scpd/scpd/store"
 )
@@ -96,7 +98,14 @@ func (o *Observer) Operation(in bool, op camel.Opcode) {
 	if in {
 		dir = "in"
 	}
-	o.ops.with(dir, op.String()).Inc()
+	// The opcode of an incoming invoke is whatever the peer sent; naming
+	// unknown ones "opcode(N)" made one series (and one cached
+	// counter, kept for ever) per distinct value: unbounded cardinality.
+	name := op.String()
+	if strings.HasPrefix(name, "opcode(") {
+		name = "other"
+	}
+	o.ops.with(dir, name).Inc()
 }
 
 func (o *Observer) FirstAnswer(d time.Duration) { o.firstAnswer.Observe(d.Seconds()) }
@@ -117,6 +126,15 @@ type stateCollector struct {
 	store *store.Store
 	calls func() int
 
+	// A peer may hold several associations (and reconnects
+	// make new ones), so the per-association values are summed per peer,
+	// and the DATA counts of associations that have gone are kept, so that
+	// the per-peer counters never go down. Emitting one sample per
+	// association gave duplicate label sets: the whole scrape failed (500).
+	mu      sync.Mutex
+	seen    map[*m3ua.Association]string // live at the last scrape -> peer
+	retired map[string]*[3]uint64        // peer -> DATA in, out, dropped of associations gone
+
 	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR *prometheus.Desc
 }
 
@@ -127,7 +145,8 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		return prometheus.NewDesc(name, help, labels, nil)
 	}
 	r.MustRegister(&stateCollector{st: st, store: db, calls: activeCalls,
-		assoc:     d("scpd_m3ua_associations", "M3UA associations by peer and ASP state (1 for the current state).", "peer", "state"),
+		seen: map[*m3ua.Association]string{}, retired: map[string]*[3]uint64{},
+		assoc:     d("scpd_m3ua_associations", "M3UA associations of each peer (seen since start) in each ASP state.", "peer", "state"),
 		dialogues: d("scpd_tcap_dialogues_open", "Open TCAP dialogues."),
 		active:    d("scpd_calls_active", "Calls in progress."),
 		tcapMsgs:  d("scpd_tcap_messages_total", "TCAP messages by direction and type.", "direction", "type"),
@@ -158,13 +177,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	counter := func(d *prometheus.Desc, v float64, l ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, l...)
 	}
-	for _, a := range c.st.Node.Associations() {
-		gauge(c.assoc, 1, a.Peer().Name, a.State().String())
-		s := a.Stats()
-		counter(c.m3uaData, float64(s.DataIn), a.Peer().Name, "in")
-		counter(c.m3uaData, float64(s.DataOut), a.Peer().Name, "out")
-		counter(c.m3uaData, float64(s.DataDropped), a.Peer().Name, "dropped")
-	}
+	c.collectAssociations(gauge, counter)
 	for code, n := range c.st.Node.ErrorsSent() {
 		counter(c.m3uaErr, float64(n), code.String())
 	}
@@ -201,6 +214,61 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			oldest = float64(h.OldestCDR.UnixNano()) / 1e9
 		}
 		gauge(c.oldestCDR, oldest)
+	}
+}
+
+func (c *stateCollector) collectAssociations(gauge, counter func(d *prometheus.Desc, v float64, l ...string)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	live := c.st.Node.Associations()
+	isLive := make(map[*m3ua.Association]bool, len(live))
+	for _, a := range live {
+		isLive[a] = true
+	}
+	for a, peer := range c.seen {
+		if !isLive[a] { // gone since the last scrape: keep its final counts
+			s := a.Stats()
+			r := c.retired[peer]
+			r[0] += s.DataIn
+			r[1] += s.DataOut
+			r[2] += s.DataDropped
+			delete(c.seen, a)
+		}
+	}
+	type key struct{ peer, state string }
+	states := map[key]int{}
+	data := map[string][3]uint64{}
+	for peer, r := range c.retired {
+		data[peer] = *r
+	}
+	for _, a := range live {
+		peer := a.Peer().Name
+		if c.retired[peer] == nil {
+			c.retired[peer] = new([3]uint64)
+		}
+		c.seen[a] = peer
+		states[key{peer, a.State().String()}]++
+		s := a.Stats()
+		v := data[peer]
+		v[0] += s.DataIn
+		v[1] += s.DataOut
+		v[2] += s.DataDropped
+		data[peer] = v
+	}
+	for peer, v := range data {
+		// The ASP states always appear, 0 when no association is in them,
+		// so that "no active association" is a value and not a gap.
+		for _, st := range []m3ua.State{m3ua.StateDown, m3ua.StateInactive, m3ua.StateActive} {
+			k := key{peer, st.String()}
+			gauge(c.assoc, float64(states[k]), peer, k.state)
+			delete(states, k)
+		}
+		counter(c.m3uaData, float64(v[0]), peer, "in")
+		counter(c.m3uaData, float64(v[1]), peer, "out")
+		counter(c.m3uaData, float64(v[2]), peer, "dropped")
+	}
+	for k, n := range states { // any other state (closed, not yet forgotten)
+		gauge(c.assoc, float64(n), k.peer, k.state)
 	}
 }
 
