@@ -10,7 +10,7 @@ import (
 )
 
 // listenAddr reports whether l is host:port with a numeric port 1-65535.
-// Net.SplitHostPort alone let "127.0.0.1:" and "host:0" through
+// net.SplitHostPort alone let "127.0.0.1:" and "host:0" through
 // (the daemon then listened on a random port no MSC or CLI could find) and
 // "host:99999" (serve failed after config check said OK).
 func listenAddr(l string) bool {
