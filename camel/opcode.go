@@ -84,6 +84,12 @@ func (o Opcode) String() string {
 	return "opcode(" + strconv.Itoa(int(o)) + ")"
 }
 
+// Known reports whether o is an operation of the CAP modules (it has a name).
+func (o Opcode) Known() bool {
+	_, ok := opcodeNames[o]
+	return ok
+}
+
 // MarshalText makes JSON show the name.
 func (o Opcode) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -50,34 +49,7 @@ func newFlow(t *testing.T, balance int64, ph camel.Phase, mutate ...func(*Config
 // idle of quiet; 0 keeps the default.
 func newFlowIdle(t *testing.T, balance int64, ph camel.Phase, idle time.Duration, mutate ...func(*Config)) *flow {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	err = st.Update(func(tx *store.Tx) error {
-		if err := tx.PutTariff(store.Tariff{Class: store.ClassOnNet, PricePerMinute: 60, Initial: 1, Subsequent: 1}); err != nil {
-			return err
-		}
-		if err := tx.PutGroup(store.Group{ID: "G", Name: "G"}, true); err != nil {
-			return err
-		}
-		if _, err := tx.CreateAccount(store.Account{ID: "A", Currency: "EUR", Opening: balance}, time.Now()); err != nil {
-			return err
-		}
-		for _, s := range []store.Subscriber{
-			{MSISDN: "31600000001", VPN: true, GroupID: "G", ShortNumber: "11", Prepaid: true, AccountID: "A"},
-			{MSISDN: "31600000002", VPN: true, GroupID: "G", ShortNumber: "12"},
-		} {
-			if err := tx.PutSubscriber(s, true); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := testStore(t, balance)
 	cfg := DefaultConfig()
 	cfg.FirstQuota, cfg.NextQuota = 60*time.Second, 60*time.Second
 	cfg.SettleWait = 300 * time.Millisecond

@@ -2,8 +2,6 @@ package servicelogic
 
 import (
 	"errors"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -48,7 +46,10 @@ func (w *idleWatch) HandleEvent(ev *dialogue.Event) {
 	}
 }
 
-func testStore(t *testing.T) *store.Store {
+// testStore is a store with the on-net tariff (60 a minute, per second),
+// group G, account A holding balance, the prepaid member 31600000001 (short
+// number 11) and the postpaid member 31600000002 (12).
+func testStore(t *testing.T, balance int64) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
 	if err != nil {
@@ -62,7 +63,7 @@ func testStore(t *testing.T) *store.Store {
 		if err := tx.PutGroup(store.Group{ID: "G", Name: "G"}, true); err != nil {
 			return err
 		}
-		if _, err := tx.CreateAccount(store.Account{ID: "A", Currency: "EUR", Opening: 1_000_000}, time.Now()); err != nil {
+		if _, err := tx.CreateAccount(store.Account{ID: "A", Currency: "EUR", Opening: balance}, time.Now()); err != nil {
 			return err
 		}
 		for _, s := range []store.Subscriber{
@@ -89,8 +90,8 @@ func testStore(t *testing.T) *store.Store {
 // meanwhile nothing ever ends it: it stays live (the sweeper leaves its
 // frozen fee alone) until shutdown.
 func TestActivityTestRetriedAfterSendFailure(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st := testStore(t)
+	quiet := quietLog()
+	st := testStore(t, 1_000_000)
 	cfg := DefaultConfig()
 	svc, err := New(cfg, st, prepaid.New(st, prepaid.Options{}), nil, quiet)
 	if err != nil {

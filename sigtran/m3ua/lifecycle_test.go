@@ -1,7 +1,6 @@
 package m3ua
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -79,19 +78,8 @@ func waitClosed(t *testing.T, done chan struct{}) {
 // Close (it was adopted after shutdown had taken its list, and Close
 // then waited for its reader for ever).
 func TestAcceptedDuringCloseDoesNotHangClose(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.PointCode = scpPC
-	cfg.Listen = transport.Config{Kind: transport.TCP, Local: []string{"127.0.0.1:0"}}
-	cfg.Peers = []Peer{{Name: "msc1", Remote: []string{"127.0.0.1"}, PointCode: mscPC, RoutingContext: 7}}
 	log := newGateLog("msc1")
-	rec := newRecorder()
-	n, err := NewNode(cfg, rec, slog.New(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	n, rec := sgpNodeLog(t, slog.New(log), nil)
 	defer closeWithin(t, n, 10*time.Second)
 	first := dialASP(t, n.Addr(), "127.0.0.1")
 	first.activate(7)
@@ -147,24 +135,16 @@ func TestDialledDuringCloseDoesNotHangClose(t *testing.T) {
 		}
 	}()
 
-	cfg := DefaultConfig()
-	cfg.PointCode = mscPC
-	cfg.Listen = transport.Config{Kind: transport.TCP, Local: []string{"127.0.0.1:0"}}
-	cfg.DialTransport = transport.Config{Kind: transport.TCP}
-	cfg.Peers = []Peer{
-		{Name: "stp", Remote: []string{"127.0.0.1"}, PointCode: 5, RoutingContext: 7},
-		{Name: "sg", Dial: true, Remote: []string{sg.Addr().String()}, PointCode: scpPC, RoutingContext: 7},
-	}
 	log := newGateLog("sg")
 	log.armed.Store(true)
-	rec := newRecorder()
-	n, err := NewNode(cfg, rec, slog.New(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	n, rec := sgpNodeLog(t, slog.New(log), func(cfg *Config) {
+		cfg.PointCode = mscPC
+		cfg.DialTransport = transport.Config{Kind: transport.TCP}
+		cfg.Peers = []Peer{
+			{Name: "stp", Remote: []string{"127.0.0.1"}, PointCode: 5, RoutingContext: 7},
+			{Name: "sg", Dial: true, Remote: []string{sg.Addr().String()}, PointCode: scpPC, RoutingContext: 7},
+		}
+	})
 	defer closeWithin(t, n, 10*time.Second)
 	<-log.reached // dialled, not yet adopted
 	stp := dialASP(t, n.Addr(), "127.0.0.1")

@@ -64,6 +64,12 @@ const scpPC, mscPC = 2, 1
 
 func sgpNode(t *testing.T, mutate func(*Config)) (*Node, *recorder) {
 	t.Helper()
+	return sgpNodeLog(t, quietLog(), mutate)
+}
+
+// sgpNodeLog is sgpNode logging to log.
+func sgpNodeLog(t *testing.T, log *slog.Logger, mutate func(*Config)) (*Node, *recorder) {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.PointCode = scpPC
 	cfg.Listen = transport.Config{Kind: transport.TCP, Local: []string{"127.0.0.1:0"}}
@@ -72,7 +78,7 @@ func sgpNode(t *testing.T, mutate func(*Config)) (*Node, *recorder) {
 		mutate(&cfg)
 	}
 	rec := newRecorder()
-	n, err := NewNode(cfg, rec, quietLog())
+	n, err := NewNode(cfg, rec, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,17 +28,12 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 }
 
-func TestStrict(t *testing.T) {
-	tests := []struct {
-		name, yaml, want string
-	}{
-		{"unknown top key", "data_dir: x\nlisten: 1\n", `line 2: unknown key "listen"`},
-		{"unknown nested key", "admin:\n  lisen: 127.0.0.1:1\n", `line 2: unknown key "admin.lisen"`},
-		{"bad duration", "store:\n  max_batch_delay: soon\n", `line 2: "soon" is not a duration`},
-		{"bad value", "store:\n  max_batch_size: 0\n", "store.max_batch_size: must be 1-10000"},
-		{"bad listen", "admin:\n  listen: localhost\n", "admin.listen: must be host:port"},
-		{"not a mapping", "admin: 5\n", "admin must be a mapping"},
-	}
+// refusal is a configuration Load must refuse with an error naming want
+// (the key and the rule) and the file.
+type refusal struct{ name, yaml, want string }
+
+func refuses(t *testing.T, tests []refusal) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.yaml")
@@ -51,6 +46,18 @@ func TestStrict(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestStrict(t *testing.T) {
+	tests := []refusal{
+		{"unknown top key", "data_dir: x\nlisten: 1\n", `line 2: unknown key "listen"`},
+		{"unknown nested key", "admin:\n  lisen: 127.0.0.1:1\n", `line 2: unknown key "admin.lisen"`},
+		{"bad duration", "store:\n  max_batch_delay: soon\n", `line 2: "soon" is not a duration`},
+		{"bad value", "store:\n  max_batch_size: 0\n", "store.max_batch_size: must be 1-10000"},
+		{"bad listen", "admin:\n  listen: localhost\n", "admin.listen: must be host:port"},
+		{"not a mapping", "admin: 5\n", "admin must be a mapping"},
+	}
+	refuses(t, tests)
 	p := filepath.Join(t.TempDir(), "ok.yaml")
 	os.WriteFile(p, []byte("data_dir: /var/lib/scpd\nadmin:\n  socket: admin.sock\n  listen: \"\"\n"), 0o600)
 	c, err := Load(p)

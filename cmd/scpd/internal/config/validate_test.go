@@ -3,7 +3,6 @@ package config
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -14,7 +13,7 @@ func TestConfigRefused(t *testing.T) {
 	peer := func(fields string) string {
 		return "sigtran:\n  peers:\n    - {name: a, remote: [\"127.0.0.1\"], point_code: 1}\n    - {" + fields + "}\n"
 	}
-	tests := []struct{ name, yaml, want string }{
+	tests := []refusal{
 		// listen addresses: a random port, or one serve cannot bind
 		{"admin empty port", "admin:\n  listen: \"127.0.0.1:\"\n", "admin.listen: must be host:port with a port 1-65535"},
 		{"admin port 0", "admin:\n  listen: 127.0.0.1:0\n", "admin.listen: must be host:port with a port 1-65535"},
@@ -56,18 +55,7 @@ func TestConfigRefused(t *testing.T) {
 		{"bad duration names key", "sweeper:\n  interval: 100\n", "line 2: \"100\" is not a duration (e.g. 500ms, 10s, 24h): sweeper.interval"},
 		{"top level not a mapping", "- a\n", "line 1: the configuration must be a mapping of keys"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "c.yaml")
-			if err := os.WriteFile(p, []byte(tc.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err := Load(p)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
+	refuses(t, tests)
 }
 
 // What stays accepted: redundant peers reaching the same point code (the

@@ -5,7 +5,6 @@
 package metrics
 
 import (
-	"strings"
 	"sync"
 	"time"
 
@@ -101,9 +100,9 @@ func (o *Observer) Operation(in bool, op camel.Opcode) {
 	// The opcode of an incoming invoke is whatever the peer sent; naming
 	// unknown ones "opcode(N)" made one series (and one cached
 	// counter, kept for ever) per distinct value: unbounded cardinality.
-	name := op.String()
-	if strings.HasPrefix(name, "opcode(") {
-		name = "other"
+	name := "other"
+	if op.Known() {
+		name = op.String()
 	}
 	o.ops.with(dir, name).Inc()
 }
