@@ -121,7 +121,7 @@ func (a *app) accountCommand() *cobra.Command {
 			if ledgerN < 0 {
 				return usagef("--ledger: must be 0 or more (0: all entries)")
 			}
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -156,7 +156,7 @@ func (a *app) accountCommand() *cobra.Command {
 			if ledgerAll < 0 {
 				return usagef("--limit: must be 0 or more (0: all entries)")
 			}
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -179,7 +179,7 @@ func (a *app) accountCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List accounts", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

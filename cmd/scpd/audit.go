@@ -14,11 +14,13 @@ func (a *app) auditCommand() *cobra.Command {
 		Long: `audit checks, in one consistent snapshot, for every account and in total:
 opening + recharged = available + frozen + charged; no negative balance; the
 ledger replayed (from the ledger bases scpd purge leaves) gives the same
-balances; frozen equals the sum of the account's open reservations. It prints
-what is wrong per account and exits 1 if anything is.`,
+balances; frozen equals the sum of the account's open reservations. Per call:
+its ledger entries add up to what its reservation granted, charged and
+returned, on its account, and a settled call's CDR bills what it charged. It
+prints what is wrong per account and call and exits 1 if anything is.`,
 		Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

@@ -15,7 +15,14 @@ import (
 
 // open returns the backend for a command: the store file with --db, else the
 // daemon's admin API found through the config.
-func (a *app) open() (adminapi.Backend, error) {
+func (a *app) open() (adminapi.Backend, error) { return a.openBackend(false) }
+
+// openRead is open for the commands that only read: with --db the file is
+// opened read-only, so that looking at a backup neither migrates its schema
+// (an older scpd would then refuse it) nor changes a byte of it.
+func (a *app) openRead() (adminapi.Backend, error) { return a.openBackend(true) }
+
+func (a *app) openBackend(readOnly bool) (adminapi.Backend, error) {
 	if a.backend != nil {
 		return a.backend, nil
 	}
@@ -32,12 +39,23 @@ func (a *app) open() (adminapi.Backend, error) {
 			return nil, fmt.Errorf("--db %s: the file is empty, not an scpd database: name the store file of a stopped daemon (or a backup)", a.dbPath)
 		}
 		quiet := slog.New(slog.DiscardHandler)
-		st, err := store.Open(a.dbPath, store.Options{LockTimeout: 300 * time.Millisecond, Logger: quiet})
+		st, err := store.Open(a.dbPath, store.Options{LockTimeout: 300 * time.Millisecond, Logger: quiet, ReadOnly: readOnly})
 		if errors.Is(err, store.ErrLocked) {
 			return nil, fmt.Errorf("%s is locked by a running scpd serve: drop --db to go through its admin API, or stop the daemon", a.dbPath)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if readOnly {
+			// The store reads schema 1 as it is; a file from before versioning
+			// may lack buckets that only the migration creates.
+			if v, err := st.Schema(); err != nil || v == 0 {
+				st.Close()
+				if err != nil {
+					return nil, fmt.Errorf("--db %s: %w", a.dbPath, err)
+				}
+				return nil, fmt.Errorf("--db %s: schema version 0 (from before schema versioning, or not an scpd database): read-only commands do not upgrade a file; run a write command with --db on it (or on a copy) first", a.dbPath)
+			}
 		}
 		a.closeFn = st.Close
 		a.backend = adminapi.NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)

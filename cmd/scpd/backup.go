@@ -38,7 +38,7 @@ store file named in the configuration.`,
 					return usagef("backup FILE must not be the database itself")
 				}
 			}
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -71,7 +72,7 @@ func (a *app) cdrCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -89,6 +90,7 @@ func (a *app) cdrCommand() *cobra.Command {
 
 	var ef cdrFlags
 	var format, output string
+	var force bool
 	export := &cobra.Command{
 		Use:     "export",
 		Short:   "Export CDRs as CSV or JSON (to stdout, or --output FILE)",
@@ -105,7 +107,17 @@ func (a *app) cdrCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.open()
+			toFile := output != "" && output != "-"
+			if toFile {
+				if err := refuseLiveFile("--output", output); err != nil {
+					return err
+				}
+				// Exports are kept as billing records: never replace one by accident.
+				if _, err := os.Stat(output); err == nil && !force {
+					return usagef("%s exists: choose another name or pass --force", output)
+				}
+			}
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -124,11 +136,8 @@ func (a *app) cdrCommand() *cobra.Command {
 				}
 				return writeCSV(w, cdrs)
 			}
-			if output == "" || output == "-" {
+			if !toFile {
 				return write(a.out)
-			}
-			if err := refuseLiveFile("--output", output); err != nil {
-				return err
 			}
 			if err := store.WriteFileAtomic(output, write); err != nil {
 				return fmt.Errorf("cdr export: %w", err)
@@ -139,7 +148,8 @@ func (a *app) cdrCommand() *cobra.Command {
 	}
 	ef.register(export, 0)
 	export.Flags().StringVar(&format, "format", "csv", "csv or json (--json alone means json)")
-	export.Flags().StringVarP(&output, "output", "o", "", "file to write (default: stdout)")
+	export.Flags().StringVarP(&output, "output", "o", "", "file to write (default: stdout); an existing one is refused without --force")
+	export.Flags().BoolVar(&force, "force", false, "overwrite the --output file if it exists")
 	cmd.AddCommand(list, export)
 	return cmd
 }

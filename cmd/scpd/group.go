@@ -72,7 +72,7 @@ func (a *app) groupCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use: "show ID", Short: "Show a group, its tariff overrides and members", Example: "scpd group show ACME", Args: args("ID"),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func (a *app) groupCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List VPN groups", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

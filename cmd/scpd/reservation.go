@@ -30,7 +30,7 @@ func (a *app) reservationCommand() *cobra.Command {
 			if state == "all" {
 				q.State = ""
 			}
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -51,7 +51,7 @@ func (a *app) reservationCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use: "show CALL-ID", Short: "Show one call's reservation with its tariff snapshot and operations", Example: "scpd reservation show call-0001", Args: args("CALL-ID"),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

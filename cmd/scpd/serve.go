@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	logic := prepaid.New(st, prepaid.Options{Log: log})
 
 	// The call service logic: VPN first, invoking the prepaid logic.
-	svc, err := servicelogic.New(serviceConfig(cfg), st, logic, metrics.NewObserver(reg), log)
+	svc, err := servicelogic.New(serviceConfig(cfg), st, metrics.TimedPrepaid(reg, logic), metrics.NewObserver(reg), log)
 	if err != nil {
 		return err
 	}

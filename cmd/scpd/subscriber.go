@@ -105,7 +105,7 @@ func (a *app) subscriberCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use: "show MSISDN", Short: "Show a subscriber", Example: "scpd subscriber show 31612345001", Args: args("MSISDN"),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -121,7 +121,7 @@ func (a *app) subscriberCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List subscribers (of one VPN group with --group)", Example: "scpd subscriber list --group ACME", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

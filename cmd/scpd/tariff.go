@@ -73,7 +73,7 @@ func (a *app) tariffCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use: "show CLASS", Short: "Show a tariff", Example: "scpd tariff show on-net", Args: args("CLASS"),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -87,7 +87,7 @@ func (a *app) tariffCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List default tariffs", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
-			b, err := a.open()
+			b, err := a.openRead()
 			if err != nil {
 				return err
 			}

@@ -73,7 +73,7 @@ func (f *pcapFlags) add(cmd *cobra.Command) {
 	fl.DurationVar(&f.interval, "interval", time.Second, "time between the starts of two calls")
 	fl.DurationVar(&f.answerDelay, "answer-delay", 3*time.Second, "flow: ringing time before oAnswer")
 	fl.DurationVar(&f.hold, "hold", 30*time.Second, "flow: talk time; the final ApplyChargingReport reports it")
-	fl.DurationVar(&f.period, "period", 5*time.Minute, "flow: the ApplyCharging period; a longer --hold gets an interim report and a new ApplyCharging for each")
+	fl.DurationVar(&f.period, "period", 5*time.Minute, "flow: the ApplyCharging period (a multiple of 100ms); a longer --hold gets an interim report and a new ApplyCharging for each")
 	fl.BoolVar(&f.asJSON, "json", false, "print what was written as JSON")
 }
 
@@ -187,11 +187,24 @@ func (f *pcapFlags) plan(cmd *cobra.Command) (*pcapPlan, error) {
 	if p.start, err = time.Parse(time.RFC3339Nano, f.start); err != nil {
 		return nil, fmt.Errorf("--start %q: give an RFC 3339 time, e.g. 2026-11-26T12:00:00Z", f.start)
 	}
-	if f.interval < 0 || f.answerDelay < 10*time.Millisecond || f.hold < 0 || f.hold > 24*time.Hour {
-		return nil, errors.New("--interval, --answer-delay (at least 10ms) and --hold (at most 24h) need sensible durations")
+	if p.start.Before(pcapFirst) || p.start.After(pcapLast) {
+		return nil, fmt.Errorf("--start %s: a pcap holds times from %s to %s", f.start, pcapFirst.Format(time.RFC3339), pcapLast.Format(time.RFC3339))
+	}
+	if f.interval < 0 || f.answerDelay < 10*time.Millisecond || f.answerDelay > 24*time.Hour || f.hold < 0 || f.hold > 24*time.Hour {
+		return nil, errors.New("--interval, --answer-delay (10ms to 24h) and --hold (at most 24h) need sensible durations")
+	}
+	// Checked by division: the product can overflow a Duration.
+	if calls := time.Duration(f.count * len(p.phases)); calls > 1 && f.interval > pcapLast.Sub(p.start)/(calls-1) {
+		return nil, fmt.Errorf("--interval %v: %d calls from --start %s would start after %s, the last time a pcap holds; give a shorter interval",
+			f.interval, calls, f.start, pcapLast.Format(time.RFC3339))
 	}
 	if f.period < time.Second || f.period > 24*time.Hour {
 		return nil, fmt.Errorf("--period %v: give 1s to 24h", f.period)
+	}
+	// ApplyCharging grants the period in 100 ms units: any other period
+	// would be granted shorter than the reports come.
+	if f.period%(100*time.Millisecond) != 0 {
+		return nil, fmt.Errorf("--period %v: give a multiple of 100ms (ApplyCharging counts tenths of a second)", f.period)
 	}
 	if p.flow && f.hold/f.period > maxInterim {
 		return nil, fmt.Errorf("--hold %v, --period %v: more than %d interim reports a call; give a longer period", f.hold, f.period, maxInterim)
@@ -200,6 +213,10 @@ func (f *pcapFlags) plan(cmd *cobra.Command) (*pcapPlan, error) {
 	scp, err2 := netip.ParseAddrPort(f.scpIP)
 	if err1 != nil || err2 != nil || !msc.Addr().Is4() || !scp.Addr().Is4() || msc == scp {
 		return nil, fmt.Errorf("--msc-ip %q, --scp-ip %q: give two different IPv4 host:port", f.mscIP, f.scpIP)
+	}
+	// Port 0 is reserved in SCTP and TCP alike.
+	if msc.Port() == 0 || scp.Port() == 0 {
+		return nil, fmt.Errorf("--msc-ip %q, --scp-ip %q: port 0 is not a port; give 1-65535 (M3UA's is 2905)", f.mscIP, f.scpIP)
 	}
 	if f.pc > 0x3fff || f.scpPC > 0x3fff {
 		return nil, errors.New("--pc and --scp-pc are 14-bit ITU point codes (0-16383)")
@@ -301,18 +318,34 @@ dissector: load scripts/m3ua-tcp.lua for the TCP framing
 	return cmd
 }
 
+// pcapFirst and pcapLast bound the times a pcap record holds: unsigned
+// 32-bit seconds since 1970 and microseconds.
+var (
+	pcapFirst = time.Unix(0, 0).UTC()
+	pcapLast  = time.Unix(1<<32-1, 999999000).UTC()
+)
+
 // writeCapture writes frames, sorted by time, to a new file.
 func writeCapture(file string, p *pcapPlan, frames []pcapFrame) (*pcapSummary, error) {
 	// Calls overlap: put their messages in time order (stable, so that
 	// messages of one instant keep the order they were made in), then
-	// make every timestamp later than the one before it.
+	// make every timestamp later than the one before it, in the
+	// microseconds pcap keeps.
 	slices.SortStableFunc(frames, func(a, b pcapFrame) int { return a.at.Compare(b.at) })
-	for i := 1; i < len(frames); i++ {
-		if !frames[i].at.After(frames[i-1].at) {
+	for i := range frames {
+		frames[i].at = frames[i].at.Truncate(time.Microsecond)
+		if i > 0 && !frames[i].at.After(frames[i-1].at) {
 			frames[i].at = frames[i-1].at.Add(time.Microsecond)
 		}
 	}
-	out, err := os.Create(file)
+	if last := frames[len(frames)-1].at; last.After(pcapLast) {
+		return nil, fmt.Errorf("--start %s: the capture would end at %s, after %s, the last time a pcap holds; start earlier",
+			p.start.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano), pcapLast.Format(time.RFC3339))
+	}
+	// Write only (not os.Create's read-write): --out /dev/stdout opened
+	// read-write is a reader of its own pipe, and never sees the real
+	// reader leave.
+	out, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
@@ -330,7 +363,11 @@ func writeCapture(file string, p *pcapPlan, frames []pcapFrame) (*pcapSummary, e
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(file)
+		// Remove the partial capture, but not a device, pipe or link
+		// (--out /dev/stdout) that only carried it.
+		if fi, serr := os.Lstat(file); serr == nil && fi.Mode().IsRegular() {
+			os.Remove(file)
+		}
 		return nil, fmt.Errorf("writing %s: %w", file, err)
 	}
 	return &pcapSummary{File: file, Transport: string(p.transport), Frames: w.Frames(),

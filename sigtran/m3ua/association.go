@@ -62,6 +62,7 @@ type Association struct {
 	dialled bool
 	log     *slog.Logger
 
+	stateMu     sync.Mutex // held from a state change to the handler told of it
 	state       atomic.Int32
 	activeSince atomic.Int64 // unix nanos, for override traffic mode
 	lastRx      atomic.Int64 // unix nanos of the last message from the peer
@@ -106,6 +107,12 @@ func (a *Association) Stats() Stats {
 }
 
 func (a *Association) setState(s State) {
+	// Changed and reported under one lock: between the change and the
+	// report another goroutine (a close, an override takeover) could change
+	// and report it again, and the handler heard the two the wrong way
+	// round (closed, then ASP-INACTIVE).
+	a.stateMu.Lock()
+	defer a.stateMu.Unlock()
 	var old State
 	for {
 		o := a.state.Load()

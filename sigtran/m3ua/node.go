@@ -22,8 +22,10 @@ import (
 type Handler interface {
 	// HandleData is called in arrival order from the association's reader.
 	HandleData(a *Association, d Data)
-	// AssociationState reports every state change; StateClosed ends the
-	// association, and everything the user sent over it is lost.
+	// AssociationState reports every state change, in order; StateClosed
+	// ends the association, and everything the user sent over it is lost.
+	// It must not Close or Abort the association inline (the report holds
+	// the association's state lock).
 	AssociationState(a *Association, s State)
 }
 
@@ -418,6 +420,15 @@ func (n *Node) Associations() []*Association {
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// PeerNames returns the names of the configured peers, connected or not.
+func (n *Node) PeerNames() []string {
+	out := make([]string, len(n.cfg.Peers))
+	for i := range n.cfg.Peers {
+		out[i] = n.cfg.Peers[i].Name
+	}
 	return out
 }
 

@@ -109,9 +109,25 @@ func (l *Layer) get(id uint32) *Dialogue {
 	return d
 }
 
-// allocate registers a new dialogue under a fresh local transaction ID.
-// IDs come from a 32-bit counter, skipping any in use, so an ID is not
-// reused until four billion dialogues later.
+// reserve counts a dialogue about to be allocated as open, unless
+// MaxDialogues are open already. Check and count are one step: checked
+// apart, concurrent Begins (one per association's reader) all saw room
+// for one more and overshot the bound.
+func (l *Layer) reserve() bool {
+	for {
+		n := l.open.Load()
+		if l.cfg.MaxDialogues > 0 && int(n) >= l.cfg.MaxDialogues {
+			return false
+		}
+		if l.open.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// allocate registers a new dialogue, already counted open, under a fresh
+// local transaction ID. IDs come from a 32-bit counter, skipping any in
+// use, so an ID is not reused until four billion dialogues later.
 func (l *Layer) allocate(d *Dialogue) {
 	for {
 		id := l.nextTID.Add(1)
@@ -124,7 +140,6 @@ func (l *Layer) allocate(d *Dialogue) {
 			d.id = id
 			s.m[id] = d
 			s.mu.Unlock()
-			l.open.Add(1)
 			l.opened.Add(1)
 			return
 		}
@@ -161,6 +176,7 @@ func (l *Layer) BeginWith(user any, dpc uint32, remote sccp.Address, ac ber.OID,
 	// in onBegin: a Close racing this either sees it or is seen here.
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	l.open.Add(1) // not bounded: MaxDialogues limits the peers' Begins
 	l.allocate(d)
 	if l.closing.Load() {
 		d.closeLocked()
@@ -236,7 +252,7 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *t
 		l.endedBy[AbortACNotSupported].Add(1)
 		return
 	}
-	if l.closing.Load() || (l.cfg.MaxDialogues > 0 && int(l.open.Load()) >= l.cfg.MaxDialogues) {
+	if l.closing.Load() || !l.reserve() {
 		l.pAbort(p, um, m.OTID, tcap.ResourceLimitation)
 		return
 	}

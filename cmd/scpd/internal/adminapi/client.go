@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/scpd/scpd/store"
@@ -27,7 +30,21 @@ var _ Backend = (*Client)(nil)
 
 // NewClient talks to addr: "http://127.0.0.1:7080" or "unix:///path/admin.sock".
 func NewClient(addr, token string) (*Client, error) {
-	c := &Client{token: token, http: &http.Client{Timeout: 5 * time.Minute}}
+	// No header can carry it; the request would fail as "unreachable".
+	if strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return nil, errors.New("admin token holds a control character (a line break?): check admin.token in the config, or the token file")
+	}
+	// Straight to the daemon: an HTTP_PROXY from the environment would get
+	// the bearer token.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	c := &Client{token: token, http: &http.Client{
+		Timeout:   5 * time.Minute,
+		Transport: tr,
+		// The API never redirects: a redirect comes from something else at
+		// addr, and following it would turn a DELETE into a GET elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
 	switch {
 	case strings.HasPrefix(addr, "unix://"):
 		sock := strings.TrimPrefix(addr, "unix://")
@@ -35,10 +52,10 @@ func NewClient(addr, token string) (*Client, error) {
 			return nil, fmt.Errorf("admin address %q: no socket path (use unix:///path/to/admin.sock)", addr)
 		}
 		c.base = "http://unix"
-		c.http.Transport = &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", sock)
-		}}
+		}
 	case strings.HasPrefix(addr, "http://"):
 		u, err := url.Parse(addr)
 		if err != nil || u.Host == "" {
@@ -58,7 +75,14 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	defer resp.Body.Close()
 	if out == nil {
-		io.Copy(io.Discard, resp.Body)
+		// Done only when the daemon says so, not on any 200 from whatever
+		// answers at the address.
+		var done struct {
+			OK bool `json:"ok"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&done); err != nil || !done.OK {
+			return fmt.Errorf("admin API %s %s: the answer is not scpd's {\"ok\": true}: check --admin (or admin.listen in the config)", method, path)
+		}
 		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
@@ -91,8 +115,18 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	// Whether the daemon took the connection: a timeout after that is a
+	// busy or hung daemon, not an unreachable one.
+	var connected atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }}))
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("admin API %s %s: %w", method, path, ctx.Err())
+		}
+		if connected.Load() && errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("admin API %s %s: no answer within %v: scpd serve is running but busy or hung (see its log), try again later", method, path, c.http.Timeout)
+		}
 		return nil, fmt.Errorf("admin API unreachable (is scpd serve running? or use --db FILE on a stopped daemon's database): %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
@@ -100,7 +134,10 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		e := &Error{Status: resp.StatusCode}
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 		if json.Unmarshal(raw, e) != nil || e.Message == "" {
-			e.Kind, e.Message = "internal", fmt.Sprintf("admin API %s %s: HTTP %d", method, path, resp.StatusCode)
+			e.Kind, e.Message = "internal", fmt.Sprintf("admin API %s %s: HTTP %d, not an answer of scpd's admin API: check --admin (or admin.listen in the config)", method, path, resp.StatusCode)
+		}
+		if e.Kind == "unauthorized" {
+			e.Message += ": use the running daemon's token (the same --config as scpd serve, or --token-file FILE)"
 		}
 		return nil, e
 	}
@@ -110,7 +147,13 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 func p(parts ...string) string {
 	for i, s := range parts {
 		if i%2 == 1 {
-			parts[i] = url.PathEscape(s)
+			s = url.PathEscape(s)
+			// "." and ".." are valid IDs; as bare segments the server's mux
+			// would clean them away and answer for another path.
+			if s == "." || s == ".." {
+				s = strings.ReplaceAll(s, ".", "%2E")
+			}
+			parts[i] = s
 		}
 	}
 	return strings.Join(parts, "")
@@ -247,5 +290,9 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	return io.Copy(w, resp.Body)
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("admin API GET /v1/backup: broken off after %d bytes (see the daemon's log): %w", n, err)
+	}
+	return n, nil
 }

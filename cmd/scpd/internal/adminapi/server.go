@@ -179,10 +179,18 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	h("POST /v1/import", importHandler(b))
 	mux.HandleFunc("GET /v1/backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
-		if _, err := b.Backup(r.Context(), w); err != nil {
-			// Headers are gone; the client sees a short body and its check of the file fails.
-			s.log.Error("admin: backup failed", "err", err)
+		n, err := b.Backup(r.Context(), w)
+		if err == nil {
+			return
 		}
+		if n == 0 { // nothing sent yet: an error answer says why
+			s.fail(w, r, err)
+			return
+		}
+		// Headers are gone; a normal end would pass a short file for a
+		// whole one: cut the connection so the client gets an error.
+		s.log.Error("admin: backup failed", "err", err)
+		panic(http.ErrAbortHandler)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})

@@ -150,8 +150,12 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 			bad(fmt.Sprintf("sigtran.sccp.allowed_calling_pc[%d]", i), "must be 1-16383 (14-bit ITU point code)")
 		}
 	}
-	if s.TCAP.IdleTimeout < 0 {
-		bad("sigtran.tcap.idle_timeout", "must not be negative")
+	// 0 would turn the idle test off (dialogue.Config), and with it the only
+	// thing that ends a call whose MSC forgot the dialogue while the
+	// association stays up: live calls are never swept, so its fee would
+	// stay frozen until a restart.
+	if s.TCAP.IdleTimeout <= 0 {
+		bad("sigtran.tcap.idle_timeout", "must be positive (the idle test settles calls the MSC forgot)")
 	}
 	if s.TCAP.InvokeTimeout <= 0 || s.TCAP.ActivityTestTimeout <= 0 {
 		bad("sigtran.tcap.invoke_timeout", "invoke_timeout and activity_test_timeout must be positive")
@@ -240,7 +244,45 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if c.Metrics.Listen != "" && !listenAddr(c.Metrics.Listen) {
 		bad("metrics.listen", "must be host:port with a port 1-65535, e.g. 127.0.0.1:9090, or empty")
 	}
+	c.validateListenClash(bad)
 	if c.Shutdown.Grace < 0 {
 		bad("shutdown.grace", "must not be negative")
+	}
+}
+
+// validateListenClash refuses two TCP listeners on one port: serve would
+// fail at start with "address already in use", which check passed.
+// Addresses clash on the same port when their hosts are equal or either
+// is a wildcard. SCTP listeners have their own port space.
+func (c *Config) validateListenClash(bad func(key, rule string)) {
+	type listener struct{ key, addr string }
+	var ls []listener
+	if c.Admin.Listen != "" {
+		ls = append(ls, listener{"admin.listen", c.Admin.Listen})
+	}
+	if c.Metrics.Listen != "" {
+		ls = append(ls, listener{"metrics.listen", c.Metrics.Listen})
+	}
+	if c.Sigtran.Transport == "tcp" {
+		for i, l := range c.Sigtran.Listen {
+			ls = append(ls, listener{fmt.Sprintf("sigtran.listen[%d]", i), l})
+		}
+	}
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	for i, a := range ls {
+		ha, pa, err := net.SplitHostPort(a.addr)
+		if err != nil {
+			continue // refused above
+		}
+		for _, b := range ls[:i] {
+			hb, pb, err := net.SplitHostPort(b.addr)
+			if err != nil || pa != pb {
+				continue
+			}
+			if ha == hb || wildcard(ha) || wildcard(hb) {
+				bad(a.key, fmt.Sprintf("port %s is already %s (%s): each listener needs its own port", pa, b.key, b.addr))
+				break
+			}
+		}
 	}
 }

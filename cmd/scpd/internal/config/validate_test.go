@@ -19,6 +19,10 @@ func TestConfigRefused(t *testing.T) {
 		{"admin port 0", "admin:\n  listen: 127.0.0.1:0\n", "admin.listen: must be host:port with a port 1-65535"},
 		{"metrics port too big", "metrics:\n  listen: 127.0.0.1:99999\n", "metrics.listen: must be host:port with a port 1-65535"},
 		{"sigtran empty port", "sigtran:\n  listen: [\"127.0.0.1:\"]\n", "sigtran.listen[0]: must be host:port with a port 1-65535"},
+		// two listeners on one port: serve fails at bind
+		{"metrics on the admin port", "admin:\n  listen: 127.0.0.1:7080\nmetrics:\n  listen: 127.0.0.1:7080\n", "metrics.listen: port 7080 is already admin.listen (127.0.0.1:7080)"},
+		{"metrics on all addresses, admin port", "admin:\n  listen: 127.0.0.1:7080\nmetrics:\n  listen: \":7080\"\n", "metrics.listen: port 7080 is already admin.listen"},
+		{"tcp sigtran on the metrics port", "metrics:\n  listen: 0.0.0.0:2905\nsigtran:\n  transport: tcp\n  listen: [\"127.0.0.1:2905\"]\n", "sigtran.listen[0]: port 2905 is already metrics.listen"},
 		// m3ua's own start-up checks
 		{"peer duplicate name", peer("name: a, remote: [\"127.0.0.2\"], point_code: 3"), "sigtran.peers[1].name: must be set and unique"},
 		{"peer host name", peer("name: b, remote: [\"localhost\"], point_code: 3"), "sigtran.peers[1].remote[0]: must be an IP address"},
@@ -31,7 +35,8 @@ func TestConfigRefused(t *testing.T) {
 		{"reconnect_min 0", "sigtran:\n  reconnect_min: 0s\n", "sigtran.reconnect_min: must be positive"},
 		{"reconnect_max below min", "sigtran:\n  reconnect_min: 10s\n  reconnect_max: 1s\n", "sigtran.reconnect_max: must be at least reconnect_min"},
 		{"negative beat", "sigtran:\n  beat_interval: -1s\n", "sigtran.beat_interval: must not be negative"},
-		{"negative idle", "sigtran:\n  tcap:\n    idle_timeout: -1s\n", "sigtran.tcap.idle_timeout: must not be negative"},
+		{"negative idle", "sigtran:\n  tcap:\n    idle_timeout: -1s\n", "sigtran.tcap.idle_timeout: must be positive"},
+		{"idle test off", "sigtran:\n  tcap:\n    idle_timeout: 0s\n", "sigtran.tcap.idle_timeout: must be positive"},
 		// SCCP: prefixes that can never match, or match everything
 		{"gt with plus", "sigtran:\n  sccp:\n    global_titles: [\"+3161\"]\n", "sigtran.sccp.global_titles[0]: must be a non-empty digit prefix"},
 		{"empty calling gt", "sigtran:\n  sccp:\n    allowed_calling_gt: [\"\"]\n", "sigtran.sccp.allowed_calling_gt[0]: must be a non-empty digit prefix"},
@@ -85,6 +90,19 @@ numbering:
   national_prefix: ""
   international_prefix: "011"
 `
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// SCTP has its own port space: M3UA over SCTP on the port the metrics
+// listener has over TCP binds.
+func TestConfigSCTPSharesTCPPortNumber(t *testing.T) {
+	yaml := "metrics:\n  listen: 127.0.0.1:2905\nsigtran:\n  transport: sctp\n  listen: [\"127.0.0.1:2905\"]\n"
 	p := filepath.Join(t.TempDir(), "c.yaml")
 	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

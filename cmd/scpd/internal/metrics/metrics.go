@@ -89,7 +89,11 @@ func NewObserver(r prometheus.Registerer) *Observer {
 }
 
 func (o *Observer) CallEnded(k servicelogic.Kind, outcome string) {
-	o.calls.with(string(k), outcome).Inc()
+	service := string(k)
+	if service == "" { // a service key scpd has no service for
+		service = "none"
+	}
+	o.calls.with(service, outcome).Inc()
 }
 
 func (o *Observer) Operation(in bool, op camel.Opcode) {
@@ -237,6 +241,11 @@ func (c *stateCollector) collectAssociations(gauge, counter func(d *prometheus.D
 	type key struct{ peer, state string }
 	states := map[key]int{}
 	data := map[string][3]uint64{}
+	// A configured peer that never connected is a value (0 active), not a
+	// missing series: an alert on "no active association" must fire for it.
+	for _, peer := range c.st.Node.PeerNames() {
+		data[peer] = [3]uint64{}
+	}
 	for peer, r := range c.retired {
 		data[peer] = *r
 	}
