@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/signal"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -102,6 +105,10 @@ var stormKinds = []stormKind{
 	}},
 }
 
+// stallGrace is how long a write may stay blocked after the storm's end
+// before the association is closed under it.
+const stallGrace = time.Second
+
 // stormReport counts what was sent.
 type stormReport struct {
 	Sent     map[string]int64  `json:"sent"`
@@ -128,8 +135,17 @@ AARE refusal) or drop and count it, and keep serving good calls meanwhile —
 run "ssfsim load" beside it and watch both reports and scpd's metrics.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if rate <= 0 || duration <= 0 {
-				return fmt.Errorf("give a positive --rate and --duration")
+			// NaN compares false with 0 and passed, as did +Inf: both sent nothing.
+			if !(rate > 0) || math.IsInf(rate, 0) {
+				return fmt.Errorf("--rate %v: give a positive number of messages per second", rate)
+			}
+			if duration <= 0 {
+				return fmt.Errorf("--duration %v: give a positive time, e.g. 10s", duration)
+			}
+			// Messages go at 0, 1/rate, 2/rate… before --duration ends.
+			total := math.Ceil(rate*duration.Seconds() - 1e-9)
+			if total > 1<<53 {
+				return fmt.Errorf("--rate %v for --duration %v is %.3g messages: too many to count", rate, duration, total)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
@@ -151,29 +167,67 @@ run "ssfsim load" beside it and watch both reports and scpd's metrics.`,
 			rep := stormReport{Sent: map[string]int64{}, Expected: map[string]string{}}
 			r := rand.New(rand.NewPCG(1, 2))
 			start := time.Now()
+			sendCtx, cancel := context.WithDeadline(ctx, start.Add(duration))
+			defer cancel()
+			// A write blocks while the SCP does not read: closing the
+			// association when one is still blocked stallGrace after the
+			// end (or ctrl-C) is what lets it return.
+			var stalled atomic.Bool
+			finished := make(chan struct{})
+			go func() {
+				select {
+				case <-finished:
+					return
+				case <-sendCtx.Done():
+				}
+				select {
+				case <-finished:
+				case <-time.After(stallGrace):
+					stalled.Store(true)
+					assocs[0].Close()
+				}
+			}()
 			tick := time.NewTicker(time.Millisecond)
 			defer tick.Stop()
-			var sent int64
-			for time.Since(start) < duration && ctx.Err() == nil {
-				<-tick.C
-				for owed := int64(time.Since(start).Seconds()*rate) - sent; owed > 0; owed-- {
+			n, sent := int64(total), int64(0)
+			var werr error
+			// The clock is looked at for each message, not each tick: a
+			// rate beyond what can be sent made one tick's burst outlast
+			// --duration and ctrl-C.
+			for sent < n && sendCtx.Err() == nil && werr == nil {
+				for due := min(int64(time.Since(start).Seconds()*rate)+1, n); sent < due && sendCtx.Err() == nil; sent++ {
 					k := stormKinds[sent%int64(len(stormKinds))]
-					if err := assocs[0].WriteRaw(k.make(r, s)); err != nil {
-						return fmt.Errorf("association lost after %d messages: %w", sent, err)
+					if werr = assocs[0].WriteRaw(k.make(r, s)); werr != nil {
+						break
 					}
 					rep.Sent[k.name]++
 					rep.Expected[k.name] = k.expect
-					sent++
 				}
+				if sent < n && werr == nil {
+					select {
+					case <-sendCtx.Done():
+					case <-tick.C:
+					}
+				}
+			}
+			close(finished)
+			if werr != nil && stalled.Load() {
+				// Say so after the report, rather than hang or lose the counts.
+				werr = fmt.Errorf("the SCP stopped reading: a write was still blocked %v after the end, %d messages queued", stallGrace, sent)
+			} else if werr != nil {
+				werr = fmt.Errorf("association lost after %d messages: %w", sent, werr)
 			}
 			rep.Elapsed = time.Since(start).Seconds()
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				printStorm(cmd.OutOrStdout(), rep)
 			}
-			printStorm(cmd.OutOrStdout(), rep)
-			return nil
+			return werr
 		},
 	}
 	conn.add(cmd)
