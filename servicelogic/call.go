@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/scpd/scpd/camel"
@@ -56,7 +57,8 @@ type call struct {
 
 	// Parties, as the VPN logic decided them.
 	sub         store.Subscriber
-	calling     string
+	calling     string // the caller, for the CDR
+	served      string // who is served and charged (servedNumber)
 	dialled     string
 	destination string
 	translated  bool
@@ -122,7 +124,7 @@ func (c *call) start(invokeID int8) {
 		return
 	}
 	c.kind = kind
-	c.calling = c.callingNumber()
+	c.calling, c.served = c.callingNumber(), c.servedNumber()
 	if bound := c.s.overloaded(); bound != "" {
 		c.overload(bound)
 		return
@@ -181,18 +183,35 @@ func isTerminating(e camel.EventTypeBCSM) bool {
 
 // callingNumber is the caller's MSISDN in international form.
 func (c *call) callingNumber() string {
-	n := c.idp.CallingPartyNumber
+	return c.international(c.idp.CallingPartyNumber.Digits, c.idp.CallingPartyNumber.NatureOfAddress)
+}
+
+// servedNumber is the MSISDN of the subscriber whose O-CSI sent this
+// InitialDP, who is the one served and charged. For a mobile originating
+// call that is the caller. For a forwarded call (the MF case of TS 23.078
+// §4.6.1.8: redirectingPartyID present) it is the forwarding subscriber,
+// whose number is the redirecting party's; callingPartyNumber is then the
+// original caller, who pays only for the leg to the forwarding subscriber.
+func (c *call) servedNumber() string {
+	if r := c.idp.RedirectingPartyID; r.Digits != "" {
+		return c.international(r.Digits, r.NatureOfAddress)
+	}
+	return c.callingNumber()
+}
+
+// international puts a number of the InitialDP in international form.
+func (c *call) international(digits string, nai camel.NatureOfAddress) string {
 	nature := vpn.NatureUnknown
-	switch n.NatureOfAddress {
+	switch nai {
 	case camel.NAIInternational:
 		nature = vpn.NatureInternational
 	case camel.NAINational:
 		nature = vpn.NatureNational
 	}
-	if full, ok := c.s.cfg.Numbering.International(n.Digits, nature); ok {
+	if full, ok := c.s.cfg.Numbering.International(digits, nature); ok {
 		return full
 	}
-	return n.Digits
+	return digits
 }
 
 // dialledNumber is what the caller dialled: calledPartyBCDNumber at an
@@ -210,15 +229,17 @@ func (c *call) dialledNumber() (string, vpn.Nature) {
 		return b.Digits, vpn.NatureUnknown
 	}
 	n := c.idp.CalledPartyNumber
+	// Q.763 §3.9: a final code 1111 is ST (end of pulsing), not a digit.
+	digits := strings.TrimSuffix(n.Digits, "F")
 	switch n.NatureOfAddress {
 	case camel.NAIInternational:
-		return n.Digits, vpn.NatureInternational
+		return digits, vpn.NatureInternational
 	case camel.NAINational:
-		return n.Digits, vpn.NatureNational
+		return digits, vpn.NatureNational
 	case camel.NAISubscriber:
-		return n.Digits, vpn.NatureSubscriber
+		return digits, vpn.NatureSubscriber
 	}
-	return n.Digits, vpn.NatureUnknown
+	return digits, vpn.NatureUnknown
 }
 
 // startVPN is steps 101-102: VPN authentication and routing, then the
@@ -231,7 +252,7 @@ func (c *call) startVPN() {
 	var refusal vpn.Refusal
 	var dec vpn.Decision
 	err := c.s.store.View(func(tx *store.Tx) error {
-		sub, g, r, err := vpn.Authenticate(tx, c.calling, string(c.idp.IMSI))
+		sub, g, r, err := vpn.Authenticate(tx, c.served, string(c.idp.IMSI))
 		if err != nil || r != vpn.Accepted {
 			c.sub, refusal = sub, r
 			return err
@@ -286,7 +307,7 @@ func (c *call) startPrepaid() {
 		c.destination = dialled
 	}
 	err := c.s.store.View(func(tx *store.Tx) error {
-		sub, err := tx.Subscriber(c.calling)
+		sub, err := tx.Subscriber(c.served)
 		if errors.Is(err, store.ErrNotFound) && c.idp.IMSI != "" {
 			sub, err = tx.SubscriberByIMSI(string(c.idp.IMSI))
 		}

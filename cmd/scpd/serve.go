@@ -24,6 +24,7 @@ import (
 
 	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
 	"github.com/scpd/scpd/cmd/scpd/internal/config"
+	"github.com/scpd/scpd/cmd/scpd/internal/lograte"
 	"github.com/scpd/scpd/cmd/scpd/internal/metrics"
 	"github.com/scpd/scpd/servicelogic"
 	"github.com/scpd/scpd/servicelogic/prepaid"
@@ -59,10 +60,13 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.Log.Level)) // validated by config
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// A peer sending malformed traffic gets a WARN per message (and a
+	// counter): bounded per text, so a flood cannot bury the log.
+	return slog.New(lograte.New(h, slog.LevelWarn))
 }
 
 // component is a part of the daemon that runs until its context ends.

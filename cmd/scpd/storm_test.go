@@ -8,10 +8,12 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/scpd/scpd/cmd/scpd/internal/lograte"
 	"github.com/scpd/scpd/cmd/ssfsim/msc"
 	"github.com/scpd/scpd/sigtran/transport"
 )
@@ -86,6 +88,22 @@ func TestMalformedStorm(t *testing.T) {
 	} {
 		if metric(pattern) < 1 {
 			t.Errorf("no %s counted after the storm", name)
+		}
+	}
+	// Every bad message gets its WARN, but a flood of one kind is bounded
+	// in the log (lograte): the storm ran well under one interval.
+	perText := map[string]int{}
+	for _, line := range strings.Split(d.logs.String(), "\n") {
+		if m := regexp.MustCompile(`level=WARN msg="([^"]+)"`).FindStringSubmatch(line); m != nil {
+			perText[m[1]]++
+		}
+	}
+	if len(perText) == 0 {
+		t.Error("no WARN logged during the storm")
+	}
+	for text, n := range perText {
+		if n > 2*lograte.Burst {
+			t.Errorf("%d log lines %q during a 4 s storm, want at most %d", n, text, 2*lograte.Burst)
 		}
 	}
 	if testing.Verbose() {

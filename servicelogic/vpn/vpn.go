@@ -34,9 +34,23 @@ const (
 	NatureSubscriber
 )
 
+// maxE164 is the longest international number (E.164 §6.1: 15 digits,
+// country code included).
+const maxE164 = 15
+
 // International returns digits in international form, or false when they
-// cannot be (a short number, or digits too short to be one).
+// cannot be (a short number, or digits too short to be one). A result that
+// is empty (an international prefix alone) or longer than E.164 allows is
+// no number.
 func (n Numbering) International(digits string, nature Nature) (string, bool) {
+	full, ok := n.international(digits, nature)
+	if !ok || full == "" || len(full) > maxE164 {
+		return "", false
+	}
+	return full, true
+}
+
+func (n Numbering) international(digits string, nature Nature) (string, bool) {
 	switch nature {
 	case NatureInternational:
 		return digits, digits != ""

@@ -59,6 +59,7 @@ type endpoint struct {
 
 	mu       sync.Mutex
 	assocs   map[assocKey]*packetConn
+	restarts map[assocKey]*packetConn // handshakes of a restarting peer, beside its live association
 	closed   bool
 	lisOpen  bool
 	abortsAt time.Time // rate limit of ABORTs to out-of-the-blue packets
@@ -95,7 +96,7 @@ func openEndpoint(local netip.Addr, port uint16, cfg endpointConfig, lis *usctpL
 		demuxes.m[local] = d
 		go d.readLoop()
 	}
-	e := &endpoint{d: d, port: port, hold: hold, cfg: cfg, lis: lis, lisOpen: lis != nil, assocs: make(map[assocKey]*packetConn)}
+	e := &endpoint{d: d, port: port, hold: hold, cfg: cfg, lis: lis, lisOpen: lis != nil, assocs: make(map[assocKey]*packetConn), restarts: make(map[assocKey]*packetConn)}
 	d.mu.Lock()
 	d.ports[port] = e
 	d.mu.Unlock()
@@ -172,23 +173,20 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 		return
 	}
 	key := assocKey{local: netip.AddrPortFrom(dst, e.port), remote: netip.AddrPortFrom(src, srcPort(pkt))}
-	var restarted *packetConn
+	var restarted, superseded *packetConn
 	e.mu.Lock()
 	pc := e.assocs[key]
-	if pc != nil && cs[0].typ == chunkInit && e.lis != nil && pc.restartedBy(pkt) {
-		// The peer restarted and dials again from the same address and
-		// port. The old association is not carried over as RFC 9260
-		// §5.2.2 would: it is reported lost to its user, and the INIT
-		// starts a new association.
-		delete(e.assocs, key)
-		restarted, pc = pc, nil
-	}
-	if pc == nil && cs[0].typ == chunkInit && e.lisOpen {
+	if pc != nil && e.lis != nil {
+		pc, restarted, superseded = e.routeRestart(key, pc, pkt, cs)
+	} else if pc == nil && cs[0].typ == chunkInit && e.lisOpen {
 		if pc = e.lis.newHandshake(e, key); pc != nil {
 			e.assocs[key] = pc
 		}
 	}
 	e.mu.Unlock()
+	if superseded != nil {
+		superseded.Close()
+	}
 	if restarted != nil {
 		restarted.drop(ErrPeerRestarted)
 	}
@@ -197,6 +195,42 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 		return
 	}
 	e.outOfTheBlue(src, dst, pkt, cs)
+}
+
+// routeRestart picks the association of a listener's packet when the
+// peer may be restarting: dialling again from the same address and port
+// with a new tag. Its INIT starts a handshake beside the live association,
+// which is left as it is (RFC 9260 §5.2.2: an INIT alone, stale or
+// spoofed, changes nothing) until the COOKIE ECHO of that handshake shows
+// the restart is real (§5.2.4). The old association is then not carried
+// over: it is returned as restarted, to be reported lost to its user, and
+// the new one takes its place. A handshake replaced by one with yet
+// another tag is returned as superseded. Called with e locked; a nil
+// association answers the packet as out of the blue.
+func (e *endpoint) routeRestart(key assocKey, live *packetConn, pkt []byte, cs []chunk) (pc, restarted, superseded *packetConn) {
+	next := e.restarts[key]
+	switch {
+	case cs[0].typ == chunkInit && live.restartedBy(pkt):
+		if next != nil && !next.restartedBy(pkt) {
+			return next, nil, nil // that handshake's INIT again
+		}
+		if next != nil {
+			delete(e.restarts, key)
+			superseded = next
+		}
+		if !e.lisOpen {
+			return nil, nil, superseded
+		}
+		if next = e.lis.newHandshake(e, key); next != nil {
+			e.restarts[key] = next
+		}
+		return next, nil, superseded
+	case next != nil && cs[0].typ == chunkCookieEcho && next.ownTag(verifyTag(pkt)):
+		delete(e.restarts, key)
+		e.assocs[key] = next
+		return next, live, nil
+	}
+	return live, nil, nil
 }
 
 // ErrPeerRestarted ends an association whose peer dialled again from the
@@ -261,6 +295,14 @@ func (e *endpoint) forget(key assocKey, pc *packetConn) {
 	e.mu.Lock()
 	if e.assocs[key] == pc {
 		delete(e.assocs, key)
+		if next := e.restarts[key]; next != nil {
+			// The peer's new handshake outlives the old association.
+			delete(e.restarts, key)
+			e.assocs[key] = next
+		}
+	}
+	if e.restarts[key] == pc {
+		delete(e.restarts, key)
 	}
 	e.mu.Unlock()
 	e.release()

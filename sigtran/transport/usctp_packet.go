@@ -258,3 +258,75 @@ func reply(pkt []byte, typ uint8, tag uint32, reflected bool) []byte {
 	setChecksum(out)
 	return out
 }
+
+// pionParses reports whether pion/sctp v1.12.1 parses chunks of type typ:
+// it drops a whole packet holding any other, HEARTBEAT ACK included.
+func pionParses(typ uint8) bool {
+	switch typ {
+	case 0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 14, 64, 130, 192, 194:
+		return true
+	}
+	return false
+}
+
+// filterChunks makes a received packet one pion takes whole. It removes
+// HEARTBEAT ACK (its Heartbeat Info is ours, and any packet from the peer
+// counts for the liveness check), ECNE and CWR (ECN is not offered), and
+// treats an unrecognized chunk as its type's upper two bits say (RFC 9260
+// §3.2): 00 discards it and the chunks after it, 01 the same and reports
+// it, 10 skips it, 11 skips and reports it. It returns the packet to hand
+// on, nil when no chunk is left, and the chunks to report.
+func filterChunks(pkt []byte, cs []chunk) (out []byte, report [][]byte) {
+	clean := true
+	for _, c := range cs {
+		clean = clean && pionParses(c.typ)
+	}
+	if clean {
+		return pkt, nil
+	}
+	out = append(make([]byte, 0, len(pkt)), pkt[:commonHeaderLen]...)
+chunks:
+	for _, c := range cs {
+		switch {
+		case pionParses(c.typ):
+			out = append(out, c.raw...)
+			for len(out)%4 != 0 {
+				out = append(out, 0)
+			}
+			continue
+		case c.typ == 5 || c.typ == 12 || c.typ == 13:
+			continue
+		}
+		if c.typ&0x40 != 0 {
+			report = append(report, c.raw)
+		}
+		if c.typ&0x80 == 0 {
+			break chunks
+		}
+	}
+	if len(out) == commonHeaderLen {
+		return nil, report
+	}
+	return out, report
+}
+
+// unrecognizedChunks builds an ERROR chunk with an Unrecognized Chunk
+// Type cause (RFC 9260 §3.3.10.6) for each chunk, as many as fit in
+// about 1200 octets.
+func unrecognizedChunks(report [][]byte) []byte {
+	e := []byte{chunkError, 0, 0, 0}
+	for _, r := range report {
+		n := 4 + len(r)
+		if len(e)+n > 1200 {
+			break
+		}
+		e = binary.BigEndian.AppendUint16(e, 6)
+		e = binary.BigEndian.AppendUint16(e, uint16(n))
+		e = append(e, r...)
+		for len(e)%4 != 0 {
+			e = append(e, 0)
+		}
+	}
+	binary.BigEndian.PutUint16(e[2:], uint16(len(e)))
+	return e
+}

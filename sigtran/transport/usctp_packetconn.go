@@ -91,19 +91,30 @@ func (p *packetConn) restartedBy(pkt []byte) bool {
 	return p.peerTag != 0 && ip.tag != p.peerTag
 }
 
+// ownTag reports whether tag is the one this association gave the peer.
+func (p *packetConn) ownTag(tag uint32) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.myTag != 0 && tag == p.myTag
+}
+
 // receive takes a packet of this association from the demux.
 func (p *packetConn) receive(pkt []byte, cs []chunk) {
 	if !p.accepts(pkt, cs) {
 		return // §8.5: discard silently
 	}
-	b := append([]byte(nil), pkt...)
+	p.lastRx.Store(time.Now().UnixNano())
+	b, report := filterChunks(append([]byte(nil), pkt...), cs)
+	if len(report) > 0 {
+		p.sendChunk(unrecognizedChunks(report)) // RFC 9260 §3.2
+	}
+	if b == nil {
+		return
+	}
 	switch cs[0].typ {
 	case chunkInit, chunkInitAck:
 		if ip, ok := readInit(b); ok {
-			p.mu.Lock()
-			p.peerTag, p.peerMIS = ip.tag, ip.mis
-			p.out = min(p.ep.cfg.out, ip.mis)
-			p.mu.Unlock()
+			p.learnPeer(cs[0].typ, ip)
 		}
 		b, _ = stripInitParams(b)
 	}
@@ -114,12 +125,27 @@ func (p *packetConn) receive(pkt []byte, cs []chunk) {
 	}
 	setPorts(b, pionPort, pionPort)
 	setChecksum(b)
-	p.lastRx.Store(time.Now().UnixNano())
 	select {
 	case p.in <- b:
 	case <-p.done:
 	default: // queue full: lost, as on a congested link
 	}
+}
+
+// learnPeer records the peer's tag and inbound streams from the INIT (a
+// listener's) or INIT ACK (a dialler's) of the handshake. Later ones leave
+// them as they are: an INIT ACK outside COOKIE-WAIT is discarded (RFC 9260
+// §5.2.3), and an unexpected INIT must not change the association
+// (§5.2.2); pion ignores both, and the tags here must stay pion's.
+func (p *packetConn) learnPeer(typ uint8, ip initParams) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	handshake := typ == chunkInit && p.server || typ == chunkInitAck && !p.server
+	if p.peerTag != 0 || !handshake {
+		return
+	}
+	p.peerTag, p.peerMIS = ip.tag, ip.mis
+	p.out = min(p.ep.cfg.out, ip.mis)
 }
 
 // outStreams is the number of outbound streams negotiated.
@@ -176,21 +202,29 @@ func (p *packetConn) Write(b []byte) (int, error) {
 // sendHeartbeat sends a HEARTBEAT (RFC 9260 §8.3) for the liveness
 // check; the peer's HEARTBEAT ACK goes on to pion as an RTT sample.
 func (p *packetConn) sendHeartbeat() {
+	var hb [heartbeatLen]byte
+	putHeartbeat(hb[:], time.Now())
+	p.sendChunk(hb[:])
+}
+
+// sendChunk sends a packet of one chunk to the peer, once its tag is
+// known.
+func (p *packetConn) sendChunk(c []byte) {
 	p.mu.Lock()
 	peer := p.peerTag
 	p.mu.Unlock()
-	if peer == 0 {
+	if peer == 0 || p.silent.Load() {
 		return
 	}
-	out := make([]byte, ipv4HeaderLen+commonHeaderLen+heartbeatLen)
+	out := make([]byte, ipv4HeaderLen+commonHeaderLen+len(c))
 	s := out[ipv4HeaderLen:]
 	setPorts(s, p.key.local.Port(), p.key.remote.Port())
 	binary.BigEndian.PutUint32(s[4:], peer)
-	putHeartbeat(s[commonHeaderLen:], time.Now())
+	copy(s[commonHeaderLen:], c)
 	setChecksum(s)
 	putIPv4Header(out, p.key.local.Addr(), p.key.remote.Addr(), len(s))
 	if err := p.ep.d.raw.send(out, p.key.remote.Addr()); err != nil {
-		p.ep.d.log.Debug("heartbeat not sent", "to", p.key.remote.String(), "error", err.Error())
+		p.ep.d.log.Debug("packet not sent", "to", p.key.remote.String(), "error", err.Error())
 	}
 }
 
@@ -205,13 +239,20 @@ func (p *packetConn) ownInit(typ uint8, pkt []byte) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.myTag = ip.tag
 	out := p.ep.cfg.out
 	if typ == chunkInitAck {
 		out = min(out, p.peerMIS)
-		p.out = out
 	}
 	setInitStreams(pkt, out, p.ep.cfg.in)
+	if p.myTag != 0 {
+		// A retransmission, or pion's answer to an unexpected INIT
+		// (RFC 9260 §5.2.2): the association keeps its tag.
+		return
+	}
+	p.myTag = ip.tag
+	if typ == chunkInitAck {
+		p.out = out
+	}
 }
 
 // Close ends the packet flow and frees the address pair.

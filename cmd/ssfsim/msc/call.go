@@ -107,6 +107,7 @@ type scpSays struct {
 	cont    bool
 	ended   bool
 	aborted bool
+	refused bool // a ReturnError or Reject
 }
 
 // Call runs one call and returns its flow.
@@ -234,6 +235,7 @@ func (r *run) read(ev *dialogue.Event) *scpSays {
 			switch a := arg.(type) {
 			case *camel.RequestReportBCSMEventArg:
 				says.rrb = a
+				r.rrb = rearm(r.rrb, a)
 				for _, e := range a.BCSMEvents {
 					name := e.EventTypeBCSM.String()
 					if e.LegID.SendingSideID != 0 {
@@ -242,7 +244,7 @@ func (r *run) read(ev *dialogue.Event) *scpSays {
 					r.res.Armed = append(r.res.Armed, name+" "+e.MonitorMode.String())
 				}
 			case *camel.ApplyChargingArg:
-				says.ac = a
+				says.ac, r.ac, r.acNew = a, a, true
 				ch := a.AChBillingChargingCharacteristics
 				r.res.Periods = append(r.res.Periods, time.Duration(ch.MaxCallPeriodDuration)*100*time.Millisecond)
 				r.res.LastPeriod, r.res.Tone = ch.ReleaseIfDurationExceeded, ch.Tone
@@ -266,9 +268,11 @@ func (r *run) read(ev *dialogue.Event) *scpSays {
 		case tcap.ReturnError:
 			ops = append(ops, "returnError "+camel.ErrorCode(c.ErrorCode.Local).String())
 			r.res.ReturnError = camel.ErrorCode(c.ErrorCode.Local).String()
+			says.refused = true
 		case tcap.Reject:
 			ops = append(ops, "reject "+c.Problem.String())
 			r.res.Rejects = append(r.res.Rejects, c.Problem.String())
+			says.refused = true
 		}
 	}
 	if r.res.FirstAnswer == 0 {
@@ -299,89 +303,147 @@ func armed(rrb *camel.RequestReportBCSMEventArg, ev camel.EventTypeBCSM, leg cam
 	return 0, false
 }
 
+// rearm applies a later RequestReportBCSMEvent: an event it names (on the
+// same leg) takes its new monitor mode, transparent disarming it; the
+// others stay armed (TS 29.078, RequestReportBCSMEvent procedure).
+func rearm(old, add *camel.RequestReportBCSMEventArg) *camel.RequestReportBCSMEventArg {
+	if old == nil {
+		return add
+	}
+	out := &camel.RequestReportBCSMEventArg{}
+	for _, e := range old.BCSMEvents {
+		replaced := false
+		for _, n := range add.BCSMEvents {
+			if n.EventTypeBCSM == e.EventTypeBCSM && n.LegID.SendingSideID == e.LegID.SendingSideID {
+				replaced = true
+			}
+		}
+		if !replaced {
+			out.BCSMEvents = append(out.BCSMEvents, e)
+		}
+	}
+	out.BCSMEvents = append(out.BCSMEvents, add.BCSMEvents...)
+	return out
+}
+
 // ErrNoInstruction is returned when the SCP's first answer neither routes
 // nor releases the call.
 var ErrNoInstruction = errors.New("msc: the SCP neither connected, continued nor released the call")
 
+// instruction waits in Waiting_For_Instructions: RequestReportBCSMEvent,
+// ApplyCharging and the like are taken on the way (read keeps them), only
+// Connect, Continue or ReleaseCall (or the dialogue's end) leave it
+// (TS 23.078 §4.5.7, process CS_gsmSSF). A silent SCP is ErrTimeout (Tssf);
+// an error or reject alone is ErrNoInstruction.
+func (r *run) instruction(ctx context.Context) (*scpSays, error) {
+	for {
+		says, err := r.recv(ctx, 0)
+		if err != nil {
+			return nil, err
+		}
+		if says == nil {
+			return nil, ErrTimeout
+		}
+		if says.ended || says.aborted || says.release != nil || says.connect || says.cont {
+			return says, nil
+		}
+		if says.refused && says.rrb == nil && says.ac == nil {
+			return nil, ErrNoInstruction
+		}
+	}
+}
+
 func (r *run) script(ctx context.Context) error {
-	first, err := r.recv(ctx, 0)
+	first, err := r.instruction(ctx)
 	if err != nil {
 		return err
-	}
-	if first == nil {
-		return ErrTimeout
 	}
 	if first.ended || first.aborted || first.release != nil {
 		return nil
 	}
-	if !first.connect && !first.cont {
-		return ErrNoInstruction
-	}
-	rrb, ac := first.rrb, first.ac
 	p := r.p
 	switch p.Outcome {
 	case Busy:
-		return r.report(ctx, rrb, camel.EventOCalledPartyBusy, camel.Leg2, &camel.EventSpecificInformationBCSM{
+		return r.report(ctx, camel.EventOCalledPartyBusy, camel.Leg2, &camel.EventSpecificInformationBCSM{
 			OCalledPartyBusySpecificInfo: &camel.OCalledPartyBusySpecificInfo{BusyCause: &camel.Cause{Location: camel.LocationPublicRemote, Value: camel.CauseUserBusy}}})
 	case RouteFailure:
-		return r.report(ctx, rrb, camel.EventRouteSelectFailure, 0, &camel.EventSpecificInformationBCSM{
+		return r.report(ctx, camel.EventRouteSelectFailure, 0, &camel.EventSpecificInformationBCSM{
 			RouteSelectFailureSpecificInfo: &camel.RouteSelectFailureSpecificInfo{FailureCause: &camel.Cause{Location: camel.LocationTransit, Value: camel.CauseNoCircuitAvailable}}})
 	case NoAnswer:
 		if err := r.sleep(ctx, p.AnswerDelay); err != nil {
 			return err
 		}
-		return r.report(ctx, rrb, camel.EventONoAnswer, camel.Leg2, &camel.EventSpecificInformationBCSM{ONoAnswerSpecificInfo: &camel.ONoAnswerSpecificInfo{}})
+		return r.report(ctx, camel.EventONoAnswer, camel.Leg2, &camel.EventSpecificInformationBCSM{ONoAnswerSpecificInfo: &camel.ONoAnswerSpecificInfo{}})
 	case Abandon:
 		if err := r.sleep(ctx, p.AnswerDelay); err != nil {
 			return err
 		}
-		return r.report(ctx, rrb, camel.EventOAbandon, camel.Leg1, &camel.EventSpecificInformationBCSM{OAbandonSpecificInfo: &camel.OAbandonSpecificInfo{}})
+		return r.report(ctx, camel.EventOAbandon, camel.Leg1, &camel.EventSpecificInformationBCSM{OAbandonSpecificInfo: &camel.OAbandonSpecificInfo{}})
 	}
 	// Answer (and Abort, which answers first).
 	if err := r.sleep(ctx, p.AnswerDelay); err != nil {
 		return err
 	}
+	// Tcp counts from answer (TS 29.078 §11.3: time since answer).
 	answered := time.Now()
-	if _, ok := armed(rrb, camel.EventOAnswer, camel.Leg2); ok {
-		r.send(r.erb(camel.EventOAnswer, camel.Leg2, &camel.EventSpecificInformationBCSM{OAnswerSpecificInfo: &camel.AnswerSpecificInfo{}}, camel.MessageNotification))
+	var periodEnd time.Time // zero: no period running
+	if r.ac != nil {
+		periodEnd, r.acNew = answered.Add(period(r.ac)), false
+	}
+	if mode, ok := armed(r.rrb, camel.EventOAnswer, camel.Leg2); ok {
+		info := &camel.EventSpecificInformationBCSM{OAnswerSpecificInfo: &camel.AnswerSpecificInfo{}}
+		if mode == camel.MonitorNotifyAndContinue {
+			r.send(r.erb(camel.EventOAnswer, camel.Leg2, info, camel.MessageNotification))
+		} else {
+			// EDP-R: the call waits for the SCP's instruction.
+			if err := r.send(r.erb(camel.EventOAnswer, camel.Leg2, info, camel.MessageRequest)); err != nil {
+				return nil
+			}
+			says, err := r.instruction(ctx)
+			if err != nil {
+				return err
+			}
+			if says.ended || says.aborted || says.release != nil {
+				return r.releasedBySCP(answered, !periodEnd.IsZero())
+			}
+		}
 	}
 	hangup := answered.Add(p.HoldTime)
 	for {
-		now := time.Now()
-		if ac == nil || now.Add(period(ac)).After(hangup) {
+		if r.acNew { // a new ApplyCharging starts a new period on receipt
+			periodEnd, r.acNew = time.Now().Add(period(r.ac)), false
+		}
+		next, expiry := hangup, !periodEnd.IsZero() && !periodEnd.After(hangup)
+		if expiry {
+			next = periodEnd // the period (Tcp) runs out first
+		}
+		var says *scpSays
+		if wait := time.Until(next); wait > 0 {
+			if says, err = r.recv(ctx, wait); err != nil {
+				return err
+			}
+		}
+		if says != nil {
+			if says.ended || says.aborted || says.release != nil {
+				return r.releasedBySCP(answered, !periodEnd.IsZero())
+			}
+			continue
+		}
+		if !expiry {
 			break // the call ends before the period does
 		}
-		// The period (Tcp) runs out first.
-		if err := r.sleepUntil(ctx, now.Add(period(ac))); err != nil {
-			return err
-		}
 		talk := time.Since(answered)
-		if ac.AChBillingChargingCharacteristics.ReleaseIfDurationExceeded {
+		if r.ac.AChBillingChargingCharacteristics.ReleaseIfDurationExceeded {
 			// The gsmSSF releases the call at the end of the last period.
 			r.res.Talk = talk
-			return r.finish(ctx, rrb, camel.Leg1, talk, true)
+			return r.finish(ctx, camel.Leg1, talk, true)
 		}
-		r.send(r.acr(talk, true, false))
-		says, err := r.recv(ctx, 0)
-		if err != nil {
-			return err
-		}
-		if says == nil {
-			return ErrTimeout
-		}
-		if says.ended || says.aborted || says.release != nil {
+		// Interim report; the call goes on, with or without a new period.
+		if err := r.send(r.acr(talk, true, false)); err != nil {
 			r.res.Talk = talk
 			return nil
 		}
-		if says.ac != nil {
-			ac = says.ac
-		}
-		if says.ac == nil {
-			return fmt.Errorf("msc: after an ApplyChargingReport the SCP sent no ApplyCharging")
-		}
-	}
-	if err := r.sleepUntil(ctx, hangup); err != nil {
-		return err
+		periodEnd = time.Time{}
 	}
 	talk := time.Since(answered)
 	r.res.Talk = talk
@@ -402,14 +464,38 @@ func (r *run) script(ctx context.Context) error {
 	if p.Hangup == SideB {
 		leg = camel.Leg2
 	}
-	return r.finish(ctx, rrb, leg, talk, false)
+	return r.finish(ctx, leg, talk, false)
+}
+
+// releasedBySCP ends an answered call the SCP released (or whose dialogue
+// it closed): the talk time is kept; a ReleaseCall in a TC-CONTINUE is
+// answered with the report owed for a period in progress (legActive FALSE)
+// in a TC-END, and no disconnect is reported, the SCP having asked for the
+// release (TS 23.078 §4.5.7.1 Handle_ACR; TS 29.078 §11.3).
+func (r *run) releasedBySCP(answered time.Time, owed bool) error {
+	talk := time.Since(answered)
+	r.res.Talk = talk
+	if r.d.State() == dialogue.Closed {
+		return nil
+	}
+	var comps []tcap.Component
+	ops := []string{}
+	if owed {
+		comps = append(comps, r.acr(talk, false, false))
+		ops = append(ops, camel.OpApplyChargingReport.String())
+	}
+	if err := r.d.End(comps...); err == nil {
+		r.step("MSC->SCP", "TC-END", ops...)
+		r.res.End = "msc-end"
+	}
+	return nil
 }
 
 // finish reports the end of an answered call: the final ApplyChargingReport
 // and the oDisconnect, in the order the lab chose, then waits for the SCP.
-func (r *run) finish(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, leg camel.LegType, talk time.Duration, atExpiry bool) error {
+func (r *run) finish(ctx context.Context, leg camel.LegType, talk time.Duration, atExpiry bool) error {
 	acr := r.acr(talk, false, atExpiry)
-	mode, ok := armed(rrb, camel.EventODisconnect, leg)
+	mode, ok := armed(r.rrb, camel.EventODisconnect, leg)
 	var erb tcap.Component
 	if ok {
 		msgType := camel.MessageRequest
@@ -435,17 +521,30 @@ func (r *run) finish(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, 
 	if !ok && !charged {
 		return r.endByMSC()
 	}
-	says, err := r.recv(ctx, 0)
-	if err != nil {
-		return err
+	for {
+		says, err := r.recv(ctx, 0)
+		if err != nil {
+			return err
+		}
+		if says == nil || says.cont || says.release != nil {
+			// Nothing armed to wait for, the SCP is silent, or it answered the
+			// disconnect in a TC-CONTINUE: the call is released and nothing is
+			// left to report, so the gsmSSF ends the dialogue (TS 23.078 §4.5.7).
+			return r.endByMSC()
+		}
+		if says.ended || says.aborted {
+			return nil
+		}
+		// A new ApplyCharging (or RequestReportBCSMEvent) answering the
+		// report of a period that ended as the call did: the answer to the
+		// disconnect is still to come.
 	}
-	if says == nil {
-		return r.endByMSC() // nothing armed to wait for, or the SCP is silent
-	}
-	return nil
 }
 
 func (r *run) endByMSC() error {
+	if r.d.State() == dialogue.Closed {
+		return nil
+	}
 	if err := r.d.End(); err == nil {
 		r.step("MSC->SCP", "TC-END")
 		r.res.End = "msc-end"
@@ -456,8 +555,8 @@ func (r *run) endByMSC() error {
 // report sends the EventReportBCSM of an unsuccessful call and waits for
 // the SCP's instruction (or ends the dialogue when the event is not armed
 // or armed in notify mode).
-func (r *run) report(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, ev camel.EventTypeBCSM, leg camel.LegType, info *camel.EventSpecificInformationBCSM) error {
-	mode, ok := armed(rrb, ev, leg)
+func (r *run) report(ctx context.Context, ev camel.EventTypeBCSM, leg camel.LegType, info *camel.EventSpecificInformationBCSM) error {
+	mode, ok := armed(r.rrb, ev, leg)
 	if !ok {
 		return r.endByMSC()
 	}
@@ -468,15 +567,25 @@ func (r *run) report(ctx context.Context, rrb *camel.RequestReportBCSMEventArg, 
 	if err := r.send(r.erb(ev, leg, info, msgType)); err != nil {
 		return nil
 	}
-	says, err := r.recv(ctx, 0)
+	if msgType == camel.MessageNotification {
+		says, err := r.recv(ctx, 0)
+		if err != nil {
+			return err
+		}
+		if says == nil {
+			return r.endByMSC()
+		}
+		return nil
+	}
+	says, err := r.instruction(ctx)
 	if err != nil {
 		return err
 	}
-	if says == nil {
-		if msgType == camel.MessageNotification {
-			return r.endByMSC()
-		}
-		return ErrTimeout
+	if says.cont || says.release != nil {
+		// Continue or ReleaseCall in a TC-CONTINUE: the call attempt is
+		// released and nothing is left armed, so the dialogue ends
+		// (TS 23.078 §4.5.7, the gsmSSF returns to Idle).
+		return r.endByMSC()
 	}
 	return nil
 }

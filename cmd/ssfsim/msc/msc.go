@@ -121,6 +121,12 @@ type run struct {
 	res    *Result
 	start  time.Time
 	sent   time.Time // TC-BEGIN handed to the stack, for Result.SCPResponse
+	// rrb is what the SCP armed so far, ac the last ApplyCharging, acNew
+	// set when one arrived that the script has not started yet: an SCP
+	// may send them in any message, not only with its first instruction.
+	rrb   *camel.RequestReportBCSMEventArg
+	ac    *camel.ApplyChargingArg
+	acNew bool
 }
 
 // ErrTimeout is returned when the SCP does not answer in time.

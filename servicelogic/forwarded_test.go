@@ -1,0 +1,51 @@
+package servicelogic
+
+import (
+	"testing"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/sigtran/sccp"
+	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
+)
+
+// A forwarded call's InitialDP (TS 23.078 §4.6.1.8, MF case) comes from the
+// forwarding subscriber's O-CSI: callingPartyNumber is the original caller,
+// redirectingPartyID the forwarding subscriber, who is served and pays for
+// the forwarded leg. Here the original caller 31600000001 is prepaid
+// (account A) and the forwarding member 31600000002 postpaid: the leg must be
+// the postpaid member's VPN call — no ApplyCharging, nothing frozen or
+// charged on A — not charged to the caller.
+func TestForwardedLegServesTheForwardingSubscriber(t *testing.T) {
+	f := newFlow(t, 10_000, camel.Phase2)
+	idp := camel.ExampleMOInitialDP()
+	idp.CallingPartyNumber.Digits = "31600000001"
+	idp.RedirectingPartyID = camel.RedirectingNumber{NatureOfAddress: camel.NAIInternational, NumberingPlan: camel.NPIISDN, Digits: "31600000002"}
+	idp.IMSI = "" // the forwarding member's IMSI is not provisioned: found by number
+	p, err := camel.AppendArgument(nil, idp, f.phase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scp := sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: 2, SSN: sccp.SSNCAP}
+	if f.d, err = f.msc.TCAP.Begin(2, scp, f.phase.ApplicationContext(), tcap.NewInvoke(1, int64(camel.OpInitialDP), p)); err != nil {
+		t.Fatal(err)
+	}
+	first := f.recv()
+	if first.kind != dialogue.EventContinue {
+		t.Fatalf("first answer %v, want a TC-CONTINUE", first)
+	}
+	for _, a := range first.args {
+		if _, ok := a.(*camel.ApplyChargingArg); ok {
+			t.Fatal("ApplyCharging on the forwarded leg of a postpaid member: the original (prepaid) caller was taken as the served subscriber")
+		}
+	}
+	f.cont(f.erb(camel.EventOAbandon, camel.Leg1, camel.MessageNotification))
+	cdr, acct := f.settled()
+	if cdr.AccountID != "" || cdr.Charged != 0 || acct.Frozen != 0 || acct.Charged != 0 || acct.Available != 10_000 {
+		t.Fatalf("CDR account %q charged %d; caller's account frozen %d charged %d available %d: want nothing taken from the caller",
+			cdr.AccountID, cdr.Charged, acct.Frozen, acct.Charged, acct.Available)
+	}
+	if cdr.Calling != "31600000001" {
+		t.Fatalf("CDR calling %q, want the original caller 31600000001", cdr.Calling)
+	}
+}
