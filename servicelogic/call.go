@@ -125,12 +125,12 @@ func (c *call) start(invokeID int8) {
 	}
 	c.kind = kind
 	c.calling, c.served = c.callingNumber(), c.servedNumber()
-	if bound := c.s.overloaded(); bound != "" {
+	if bound := c.s.admit(); bound != "" {
 		c.overload(bound)
 		return
 	}
+	// admit counted the call active; finish uncounts it once it leaves live.
 	c.s.live.Store(c.id, c)
-	c.s.active.Add(1)
 
 	if isTerminating(c.idp.EventTypeBCSM) {
 		outcome := OutcomeMTContinued
@@ -165,6 +165,10 @@ func (c *call) overload(bound string) {
 	} else {
 		c.end(c.releaseCall(o.Cause))
 	}
+	// The services read the dialled number later; the CDR names it, as
+	// any other does (with treatment continue, whom the caller reached
+	// uncharged).
+	c.dialled, _ = c.dialledNumber()
 	cdr := c.cdr(outcome, 0)
 	go func() {
 		ctx, cancel := c.ctx()

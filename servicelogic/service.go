@@ -59,16 +59,24 @@ func (s *Service) IsLive(callID string) bool {
 	return ok
 }
 
-// overloaded names the bound a new call would exceed, or "".
-func (s *Service) overloaded() string {
+// admit counts a new call active, or names the bound it would exceed and
+// counts nothing. Check and count are one step: checked apart, concurrent
+// InitialDPs (one per worker) all saw room for one more and overshot
+// max_calls, by a whole burst when the checks were held up together.
+func (s *Service) admit() (bound string) {
 	o := &s.cfg.Overload
-	switch {
-	case o.MaxCalls > 0 && s.Active() >= o.MaxCalls:
-		return "calls"
-	case o.MaxStoreQueue > 0 && s.store.Queued() >= o.MaxStoreQueue:
-		return "store"
+	for {
+		n := s.active.Load()
+		switch {
+		case o.MaxCalls > 0 && n >= int64(o.MaxCalls):
+			return "calls"
+		case o.MaxStoreQueue > 0 && s.store.Queued() >= o.MaxStoreQueue:
+			return "store"
+		}
+		if s.active.CompareAndSwap(n, n+1) {
+			return ""
+		}
 	}
-	return ""
 }
 
 // Active returns the number of calls in progress.

@@ -38,6 +38,17 @@ func (a *app) openBackend(readOnly bool) (adminapi.Backend, error) {
 			// bbolt would make it a new, empty database.
 			return nil, fmt.Errorf("--db %s: the file is empty, not an scpd database: name the store file of a stopped daemon (or a backup)", a.dbPath)
 		}
+		// Writes keep to the numbering of the config the daemon would run
+		// with (--config, else the embedded default): a short number routing
+		// never finds is refused. Reads need no config.
+		maxShort := 0
+		if !readOnly {
+			cfg, err := config.Load(a.configPath)
+			if err != nil {
+				return nil, err
+			}
+			maxShort = cfg.Numbering.MaxShortNumber
+		}
 		quiet := slog.New(slog.DiscardHandler)
 		st, err := store.Open(a.dbPath, store.Options{LockTimeout: 300 * time.Millisecond, Logger: quiet, ReadOnly: readOnly})
 		if errors.Is(err, store.ErrLocked) {
@@ -58,7 +69,9 @@ func (a *app) openBackend(readOnly bool) (adminapi.Backend, error) {
 			}
 		}
 		a.closeFn = st.Close
-		a.backend = adminapi.NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)
+		local := adminapi.NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)
+		local.MaxShortNumber = maxShort
+		a.backend = local
 		return a.backend, nil
 	}
 	cfg, err := config.Load(a.configPath)

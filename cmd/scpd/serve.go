@@ -142,6 +142,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			log.Info("seeded the demo data set into the empty database (demo.seed: false turns this off)")
 		}
 	}
+	// Set after the demo seed, which must not fail on a low limit; the
+	// warning then names its members too.
+	local.MaxShortNumber = cfg.Numbering.MaxShortNumber
+	if err := warnLongShortNumbers(st, cfg.Numbering.MaxShortNumber, log); err != nil {
+		return err
+	}
 
 	// Admin API, on loopback TCP and/or a unix socket.
 	token := cfg.Admin.Token

@@ -20,7 +20,7 @@ func (f *subscriberFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.name, "name", "", "display name")
 	fl.BoolVar(&f.vpn, "vpn", false, "has a VPN contract (needs --group and --short)")
 	fl.StringVar(&f.group, "group", "", "VPN group id")
-	fl.StringVar(&f.short, "short", "", "short number inside the VPN group (2-8 digits)")
+	fl.StringVar(&f.short, "short", "", "short number inside the VPN group (2 to numbering.max_short_number digits, default 6)")
 	fl.BoolVar(&f.prepaid, "prepaid", false, "has a prepaid contract (needs --account)")
 	fl.StringVar(&f.account, "account", "", "prepaid account id")
 }

@@ -36,8 +36,8 @@
 //   - a peer restarting from the same address and port ends the old
 //     association (reported to its user) and starts a new one, rather than
 //     the TCB-preserving restart of RFC 9260 §5.2.2;
-//   - the peer is declared unreachable after MaxRetrans heartbeats
-//     without an answer (RFC 9260 §8.1) — pion itself retransmits
+//   - the peer is declared unreachable after MaxRetrans+1 heartbeats
+//     without an answer (RFC 9260 §8.1, §8.3) — pion itself retransmits
 //     forever — and Close waits up to 3 s for SHUTDOWN ACK before it
 //     aborts;
 //   - while a raw SCTP socket is open the kernel sends no ICMP
@@ -120,10 +120,11 @@ type Config struct {
 	// (RFC 9260 §5.1); zero means 16.
 	OutStreams, InStreams uint16
 	// Heartbeat is the interval after which an idle userspace SCTP
-	// association sends a HEARTBEAT, and MaxRetrans how many may go
-	// unanswered before the peer is declared unreachable (RFC 9260 §8.1,
-	// §8.3; zero means 30 s and 10). Kernel SCTP takes these from the
-	// sysctls net.sctp.hb_interval and net.sctp.association_max_retrans.
+	// association sends a HEARTBEAT, and MaxRetrans how many in a row may
+	// go unanswered: the peer is declared unreachable when one more is
+	// (the error counter exceeds it, RFC 9260 §8.1, §8.3; zero means 30 s
+	// and 10). Kernel SCTP takes these from the sysctls
+	// net.sctp.hb_interval and net.sctp.association_max_retrans.
 	Heartbeat  time.Duration
 	MaxRetrans int
 }

@@ -247,8 +247,10 @@ func (c *usctpConn) abort(reason string) {
 
 // watch is the liveness check of RFC 9260 §8.1 and §8.3: when nothing
 // has come from the peer for a heartbeat interval a HEARTBEAT goes out,
-// and after maxRetrans of them unanswered the peer is unreachable: the
-// association is aborted and Read reports it.
+// and when more than maxRetrans of them in a row are unanswered the peer
+// is unreachable (§8.3: the error counter exceeds Path.Max.Retrans, so
+// maxRetrans+1 HEARTBEATs go out): the association is aborted and Read
+// reports it.
 func (c *usctpConn) watch() {
 	cfg := c.pc.ep.cfg
 	t := time.NewTicker(cfg.heartbeat)
@@ -266,7 +268,7 @@ func (c *usctpConn) watch() {
 				unanswered = 0
 				continue
 			}
-			if unanswered >= cfg.maxRetrans {
+			if unanswered > cfg.maxRetrans { // §8.3: exceeds, not reaches
 				err := fmt.Errorf("transport userspace-sctp: peer %s unreachable: %d heartbeats unanswered, nothing heard for %v (RFC 9260 §8.1)",
 					c.pc.key.remote, unanswered, silent.Round(time.Millisecond))
 				c.failure.CompareAndSwap(nil, &err)

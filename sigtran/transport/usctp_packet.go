@@ -310,6 +310,32 @@ chunks:
 	return out, report
 }
 
+// dataHeaderLen is a DATA chunk without user data (RFC 9260 §3.3.1).
+const dataHeaderLen = 16
+
+// emptyData returns the first DATA chunk without user data that pion
+// would get (the chunks filterChunks keeps): pion v1.12.1 takes it as an
+// empty message, where RFC 9260 §6.2 says to abort the association.
+func emptyData(cs []chunk) (chunk, bool) {
+	for _, c := range cs {
+		switch {
+		case c.typ == chunkData && len(c.raw) == dataHeaderLen:
+			return c, true
+		case !pionParses(c.typ) && c.typ&0x80 == 0 && c.typ != 5 && c.typ != 12 && c.typ != 13:
+			return chunk{}, false // §3.2: the chunks after it are discarded
+		}
+	}
+	return chunk{}, false
+}
+
+// noUserDataAbort builds an ABORT chunk with a No User Data cause
+// (RFC 9260 §3.3.10.9) naming the TSN of the DATA chunk d.
+func noUserDataAbort(d chunk) []byte {
+	a := []byte{chunkAbort, 0, 0, 12, 0, 9, 0, 8, 0, 0, 0, 0}
+	copy(a[8:], d.raw[4:8])
+	return a
+}
+
 // unrecognizedChunks builds an ERROR chunk with an Unrecognized Chunk
 // Type cause (RFC 9260 §3.3.10.6) for each chunk, as many as fit in
 // about 1200 octets.

@@ -4,6 +4,8 @@ package transport
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -104,6 +106,12 @@ func (p *packetConn) receive(pkt []byte, cs []chunk) {
 		return // §8.5: discard silently
 	}
 	p.lastRx.Store(time.Now().UnixNano())
+	if d, ok := emptyData(cs); ok {
+		// RFC 9260 §6.2: ABORT with No User Data, and the association ends.
+		p.sendChunk(noUserDataAbort(d))
+		p.drop(fmt.Errorf("%w (TSN %d): association aborted (RFC 9260 §6.2)", errNoUserData, binary.BigEndian.Uint32(d.raw[4:])))
+		return
+	}
 	b, report := filterChunks(append([]byte(nil), pkt...), cs)
 	if len(report) > 0 {
 		p.sendChunk(unrecognizedChunks(report)) // RFC 9260 §3.2
@@ -263,6 +271,10 @@ func (p *packetConn) Close() error {
 	})
 	return nil
 }
+
+// errNoUserData ends an association whose peer sent a DATA chunk with no
+// user data (RFC 9260 §6.2).
+var errNoUserData = errors.New("peer sent a DATA chunk with no user data")
 
 // drop ends the association without a word on the wire, for cause.
 func (p *packetConn) drop(cause error) {

@@ -58,6 +58,9 @@ func (l *Local) Import(_ context.Context, d Dataset) (ImportReport, error) {
 			r.Accounts++
 		}
 		for _, s := range d.Subscribers {
+			if err := l.checkShortNumber(s); err != nil {
+				return fmt.Errorf("subscriber %q: %w", s.MSISDN, err)
+			}
 			if err := tx.PutSubscriber(s, true); err != nil {
 				return fmt.Errorf("subscriber %q: %w", s.MSISDN, err)
 			}

@@ -2,7 +2,9 @@ package adminapi
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/scpd/scpd/servicelogic/prepaid"
@@ -17,6 +19,11 @@ type Local struct {
 	Now     func() time.Time
 	// StatusFunc reports the live daemon; nil outside scpd serve.
 	StatusFunc func(context.Context) (Status, error)
+	// MaxShortNumber is numbering.max_short_number: call routing looks a
+	// dialled number up as a short number only up to this many digits, so
+	// a longer one is refused here rather than stored unreachable. 0: only
+	// the store's own 2-8 digit rule.
+	MaxShortNumber int
 }
 
 // NewLocal wires a Local backend; sw may be nil (a sweeper that sees no live calls is made).
@@ -53,8 +60,21 @@ func (l *Local) Subscriber(_ context.Context, msisdn string) (s store.Subscriber
 }
 
 func (l *Local) PutSubscriber(_ context.Context, s store.Subscriber, create bool) (store.Subscriber, error) {
+	if err := l.checkShortNumber(s); err != nil {
+		return s, err
+	}
 	err := l.update(func(tx *store.Tx) error { return tx.PutSubscriber(s, create) })
 	return s, err
+}
+
+// checkShortNumber refuses a VPN short number that routing would never
+// find. Longer than the store allows, or not digits, is the store's to say.
+func (l *Local) checkShortNumber(s store.Subscriber) error {
+	n := s.ShortNumber
+	if l.MaxShortNumber <= 0 || !s.VPN || len(n) <= l.MaxShortNumber || len(n) > 8 || strings.Trim(n, "0123456789") != "" {
+		return nil
+	}
+	return &store.ValidationError{Field: "short_number", Rule: fmt.Sprintf("at most %d digits (numbering.max_short_number)", l.MaxShortNumber)}
 }
 
 func (l *Local) DeleteSubscriber(_ context.Context, msisdn string) error {

@@ -215,8 +215,11 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if !digitsOnly(c.Numbering.InternationalPrefix) {
 		bad("numbering.international_prefix", "must be digits (or empty)")
 	}
-	if c.Numbering.MaxShortNumber < 1 {
-		bad("numbering.max_short_number", "must be at least 1")
+	// The store holds short numbers of 2-8 digits (store/validate.go): below
+	// 2 no member is reachable by short number; above 8 no member gains, but
+	// dialled national numbers that short stop being routed as numbers.
+	if n := c.Numbering.MaxShortNumber; n < 2 || n > 8 {
+		bad("numbering.max_short_number", "must be 2-8 (the store holds short numbers of 2-8 digits)")
 	}
 	if c.Calls.MTTreatment != "continue" && c.Calls.MTTreatment != "release" {
 		bad("calls.mt_treatment", "must be continue or release")
