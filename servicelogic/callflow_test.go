@@ -180,6 +180,12 @@ func (f *flow) begin() *said {
 		idp.CallingPartyNumber.Digits = f.caller
 		idp.CalledPartyBCDNumber.Digits = "11"
 	}
+	return f.beginWith(idp)
+}
+
+// beginWith sends idp in a TC-BEGIN and returns scpd's first answer.
+func (f *flow) beginWith(idp *camel.InitialDPArg) *said {
+	f.t.Helper()
 	p, err := camel.AppendArgument(nil, idp, f.phase)
 	if err != nil {
 		f.t.Fatal(err)

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/scpd/scpd/camel"
-	"github.com/scpd/scpd/sigtran/sccp"
-	"github.com/scpd/scpd/sigtran/tcap"
 	"github.com/scpd/scpd/sigtran/tcap/dialogue"
 )
 
@@ -22,15 +20,7 @@ func TestForwardedLegServesTheForwardingSubscriber(t *testing.T) {
 	idp.CallingPartyNumber.Digits = "31600000001"
 	idp.RedirectingPartyID = camel.RedirectingNumber{NatureOfAddress: camel.NAIInternational, NumberingPlan: camel.NPIISDN, Digits: "31600000002"}
 	idp.IMSI = "" // the forwarding member's IMSI is not provisioned: found by number
-	p, err := camel.AppendArgument(nil, idp, f.phase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scp := sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: 2, SSN: sccp.SSNCAP}
-	if f.d, err = f.msc.TCAP.Begin(2, scp, f.phase.ApplicationContext(), tcap.NewInvoke(1, int64(camel.OpInitialDP), p)); err != nil {
-		t.Fatal(err)
-	}
-	first := f.recv()
+	first := f.beginWith(idp)
 	if first.kind != dialogue.EventContinue {
 		t.Fatalf("first answer %v, want a TC-CONTINUE", first)
 	}

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/scpd/scpd/camel"
-	"github.com/scpd/scpd/sigtran/sccp"
-	"github.com/scpd/scpd/sigtran/tcap"
 	"github.com/scpd/scpd/sigtran/tcap/dialogue"
 	"github.com/scpd/scpd/store"
 )
@@ -41,15 +39,7 @@ func TestReviewShortNumberWithEndOfPulsingIsConnected(t *testing.T) {
 	idp.CallingPartyNumber.Digits = "31600000001"
 	idp.CalledPartyBCDNumber = camel.AddressString{}
 	idp.CalledPartyNumber = camel.CalledPartyNumber{NatureOfAddress: camel.NAIUnknown, NumberingPlan: camel.NPIISDN, Digits: "12F"}
-	p, err := camel.AppendArgument(nil, idp, f.phase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scp := sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: 2, SSN: sccp.SSNCAP}
-	if f.d, err = f.msc.TCAP.Begin(2, scp, f.phase.ApplicationContext(), tcap.NewInvoke(1, int64(camel.OpInitialDP), p)); err != nil {
-		t.Fatal(err)
-	}
-	first := f.recv()
+	first := f.beginWith(idp)
 	var conn *camel.ConnectArg
 	for _, a := range first.args {
 		if c, ok := a.(*camel.ConnectArg); ok {

@@ -107,10 +107,19 @@ func startDaemon(t *testing.T, dir string) (cfg string, url string, stop func())
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	_, stop = runDaemon(t, dir, cfg, url)
+	return cfg, url, stop
+}
+
+// runDaemon runs scpd serve in dir with the config file cfg until its admin
+// API at url answers. stop (also run at cleanup) sends SIGTERM and waits;
+// logs holds what the daemon wrote.
+func runDaemon(t *testing.T, dir, cfg, url string) (logs *syncBuffer, stop func()) {
+	t.Helper()
 	cmd := exec.Command(scpdBin, "serve", "--config", cfg)
 	cmd.Dir = dir
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs = &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +161,7 @@ func startDaemon(t *testing.T, dir string) (cfg string, url string, stop func())
 		}
 	}
 	t.Cleanup(stop)
-	return cfg, url, stop
+	return logs, stop
 }
 
 func decode[T any](t *testing.T, s string) T {

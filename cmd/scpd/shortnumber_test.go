@@ -1,17 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 const shortRule = "short_number: at most 6 digits (numbering.max_short_number)"
@@ -75,7 +68,7 @@ func TestShortNumberConfigCheck(t *testing.T) {
 // members it made unreachable by short number: one WARN.
 func TestShortNumberServeWarnsAboutStoredMembers(t *testing.T) {
 	dir := t.TempDir()
-	cfg, _, stop := startDaemon(t, dir)
+	cfg, url, stop := startDaemon(t, dir)
 	stop()
 	db := filepath.Join(dir, "data", "scpd.db")
 	eight := filepath.Join(dir, "eight.yaml")
@@ -84,7 +77,7 @@ func TestShortNumberServeWarnsAboutStoredMembers(t *testing.T) {
 		ok(t, dir, "subscriber", "add", m[0], "--vpn", "--group", "ACME", "--short", m[1], "--db", db, "--config", eight)
 	}
 
-	logs := serveOnce(t, dir, cfg) // startDaemon's config: the default max 6
+	logs := serveOnce(t, dir, cfg, url) // startDaemon's config: the default max 6
 	var warns []string
 	for _, l := range strings.Split(logs, "\n") {
 		if strings.Contains(l, "max_short_number") {
@@ -100,7 +93,7 @@ func TestShortNumberServeWarnsAboutStoredMembers(t *testing.T) {
 	if err := os.WriteFile(cfg, append(mustRead(t, cfg), "numbering:\n  max_short_number: 8\n"...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if logs := serveOnce(t, dir, cfg); strings.Contains(logs, "max_short_number") {
+	if logs := serveOnce(t, dir, cfg, url); strings.Contains(logs, "max_short_number") {
 		t.Fatalf("warned with max 8:\n%s", logs)
 	}
 }
@@ -114,52 +107,11 @@ func mustRead(t *testing.T, path string) []byte {
 	return b
 }
 
-// serveOnce runs scpd serve with cfg until its admin API answers, stops it
-// and returns what it logged.
-func serveOnce(t *testing.T, dir, cfg string) string {
+// serveOnce runs scpd serve with cfg until its admin API at url answers,
+// stops it and returns what it logged.
+func serveOnce(t *testing.T, dir, cfg, url string) string {
 	t.Helper()
-	cmd := exec.Command(scpdBin, "serve", "--config", cfg)
-	cmd.Dir = dir
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	sock := filepath.Join(dir, "data", "admin.sock")
-	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "unix", sock)
-	}}}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if resp, err := client.Get("http://scpd/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("scpd serve exited: %v\n%s", err, logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			<-exited
-			t.Fatalf("scpd serve never answered\n%s", logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("scpd serve exited with %v after SIGTERM\n%s", err, logs.String())
-		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		<-exited
-		t.Fatalf("scpd serve did not stop on SIGTERM\n%s", logs.String())
-	}
+	logs, stop := runDaemon(t, dir, cfg, url)
+	stop()
 	return logs.String()
 }
