@@ -107,6 +107,9 @@ func (n *Node) Close() error {
 	return nil
 }
 
+// aspDownWait bounds how long shutdown waits to queue ASPDN.
+const aspDownWait = time.Second
+
 func (n *Node) shutdown() {
 	if n.listener != nil {
 		n.listener.Close()
@@ -128,8 +131,16 @@ func (n *Node) shutdown() {
 			defer wg.Done()
 			if a.State() != StateClosed && a.State() != StateDown {
 				// Take the ASP down politely where we are the ASP (§4.3.4.2).
+				// A peer that stopped reading leaves this write waiting for
+				// ever on the transport's full queue (TCP's 4 MB): give it
+				// aspDownWait, then close, which fails the write.
 				if a.dialled {
-					a.sendManagement(messages.NewAspDown(nil))
+					sent := make(chan struct{})
+					go func() { a.sendManagement(messages.NewAspDown(nil)); close(sent) }()
+					select {
+					case <-sent:
+					case <-time.After(aspDownWait):
+					}
 				}
 			}
 			a.close(errors.New("node shutting down"))

@@ -46,11 +46,25 @@ func New(cfg Config, h dialogue.Handler, log *slog.Logger) (*Stack, error) {
 // Start binds the listener and starts dialling.
 func (s *Stack) Start(ctx context.Context) error { return s.Node.Start(ctx) }
 
+// closeWait is how long Close lets the TCAP layer abort the dialogues
+// before it closes the associations regardless.
+const closeWait = time.Second
+
 // Close aborts the open dialogues towards the service and closes the
 // associations.
 func (s *Stack) Close() {
-	s.TCAP.Close()
+	done := make(chan struct{})
+	go func() { s.TCAP.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+		// A dialogue blocked in a send holds its lock, which TCAP's Close
+		// waits for: a peer that stopped reading leaves the transport's
+		// Write waiting for ever (TCP queues 4 MB, then waits). Closing
+		// the associations fails that write and frees the lock.
+	}
 	s.Node.Close()
+	<-done
 }
 
 // PcapTracer writes every M3UA message to a pcap writer.
