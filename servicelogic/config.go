@@ -169,5 +169,15 @@ func (c *Config) Validate() error {
 	if c.Numbering.MaxShortNumber <= 0 {
 		return fmt.Errorf("numbering.max_short_number: must be positive")
 	}
+	// Q.850 cause values are 7 bits: a larger one fails to encode on every
+	// call that needs it (scpd's config check says so first; a program
+	// building a Config gets told here).
+	k := &c.Causes
+	for _, v := range []camel.CauseValue{c.Overload.Cause, k.UnknownSubscriber, k.NoVPNContract, k.NoPrepaidContract,
+		k.UnknownAccount, k.Expired, k.Blocked, k.ReportedLost, k.NoBalance, k.OutOfCredit, k.BadNumber, k.SystemFailure, k.MTRelease} {
+		if v > 127 {
+			return fmt.Errorf("release cause %d: must be 0-127 (Q.850 cause value)", v)
+		}
+	}
 	return nil
 }
