@@ -124,7 +124,8 @@ func (c *call) start(invokeID int8) {
 		return
 	}
 	c.kind = kind
-	c.calling, c.served = c.callingNumber(), c.servedNumber()
+	c.calling = c.callingNumber()
+	c.served = c.servedNumber()
 	if bound := c.s.admit(); bound != "" {
 		c.overload(bound)
 		return
@@ -196,11 +197,12 @@ func (c *call) callingNumber() string {
 // §4.6.1.8: redirectingPartyID present) it is the forwarding subscriber,
 // whose number is the redirecting party's; callingPartyNumber is then the
 // original caller, who pays only for the leg to the forwarding subscriber.
+// It reads c.calling, so callingNumber is worked out first.
 func (c *call) servedNumber() string {
 	if r := c.idp.RedirectingPartyID; r.Digits != "" {
 		return c.international(r.Digits, r.NatureOfAddress)
 	}
-	return c.callingNumber()
+	return c.calling
 }
 
 // international puts a number of the InitialDP in international form.

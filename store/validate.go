@@ -38,6 +38,13 @@ func ValidateMSISDN(field, s string) error {
 	return nil
 }
 
+// MinShortNumber and MaxShortNumber bound the digits of a VPN short number
+// the store holds; numbering.max_short_number must lie within them.
+const (
+	MinShortNumber = 2
+	MaxShortNumber = 8
+)
+
 func validateSubscriberFields(s *Subscriber) error {
 	if err := ValidateMSISDN("msisdn", s.MSISDN); err != nil {
 		return err
@@ -55,8 +62,8 @@ func validateSubscriberFields(s *Subscriber) error {
 		if !isID(s.GroupID) {
 			return invalid("group_id", "required for a VPN subscriber; "+idRule)
 		}
-		if len(s.ShortNumber) < 2 || len(s.ShortNumber) > 8 || !isDigits(s.ShortNumber) {
-			return invalid("short_number", "must be 2-8 digits for a VPN subscriber")
+		if len(s.ShortNumber) < MinShortNumber || len(s.ShortNumber) > MaxShortNumber || !isDigits(s.ShortNumber) {
+			return invalid("short_number", fmt.Sprintf("must be %d-%d digits for a VPN subscriber", MinShortNumber, MaxShortNumber))
 		}
 	} else if s.GroupID != "" || s.ShortNumber != "" {
 		return invalid("group_id", "only a VPN subscriber belongs to a group")

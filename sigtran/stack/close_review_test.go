@@ -109,22 +109,8 @@ func TestCloseReturnsWhenPeerStopsReading(t *testing.T) {
 	proxy.stalled.Store(true)
 
 	// Wait until the sends stop: the workers are blocked in Write.
-	last := sent.Load()
-	waitFor(t, "sends blocked", func() bool {
-		time.Sleep(300 * time.Millisecond)
-		n := sent.Load()
-		stuck := n == last
-		last = n
-		return stuck
-	})
-
-	closed := make(chan struct{})
-	go func() { scp.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("Stack.Close still waiting 10 s after it was called, %d Continues sent", sent.Load())
-	}
+	waitStalled(t, "sends blocked", &sent)
+	closeWithin(t, scp.Stack, &sent, "Continues")
 	if n := scp.TCAP.Open(); n != 0 {
 		t.Fatalf("%d dialogues open after Close", n)
 	}
@@ -151,20 +137,32 @@ func TestCloseReturnsWhenPeerStopsReadingDialled(t *testing.T) {
 			}
 		}()
 	}
+	waitStalled(t, "Begins blocked", &sent)
+	closeWithin(t, msc.Stack, &sent, "Begins")
+}
+
+// waitStalled waits until the count of messages sent stops growing for
+// 300 ms: the senders are blocked on the full queue.
+func waitStalled(t *testing.T, what string, sent *atomic.Int64) {
+	t.Helper()
 	last := int64(-1)
-	waitFor(t, "Begins blocked", func() bool {
+	waitFor(t, what, func() bool {
 		time.Sleep(300 * time.Millisecond)
 		n := sent.Load()
 		stuck := n == last
 		last = n
 		return stuck
 	})
+}
 
+// closeWithin fails the test if st.Close has not returned 10 s after the call.
+func closeWithin(t *testing.T, st *Stack, sent *atomic.Int64, what string) {
+	t.Helper()
 	closed := make(chan struct{})
-	go func() { msc.Close(); close(closed) }()
+	go func() { st.Close(); close(closed) }()
 	select {
 	case <-closed:
 	case <-time.After(10 * time.Second):
-		t.Fatalf("Stack.Close still waiting 10 s after it was called, %d Begins sent", sent.Load())
+		t.Fatalf("Stack.Close still waiting 10 s after it was called, %d %s sent", sent.Load(), what)
 	}
 }

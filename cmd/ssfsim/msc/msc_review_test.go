@@ -371,14 +371,7 @@ func TestReviewBusyContinuedEndsDialogue(t *testing.T) {
 	done := s.play(Call{Calling: "31600000001", Called: "12", Outcome: Busy, Wait: 2 * time.Second})
 	s.recv()
 	s.cont(s.invoke(rrbe(ev(camel.EventOCalledPartyBusy, camel.MonitorInterrupted, camel.Leg2))), s.op(camel.OpContinue))
-	if erb := erbOf(t, s.recv()); erb.EventTypeBCSM != camel.EventOCalledPartyBusy || erb.MiscCallInfo.MessageType != camel.MessageRequest {
-		t.Fatalf("got %v %v", erb.EventTypeBCSM, erb.MiscCallInfo.MessageType)
-	}
-	s.cont(s.op(camel.OpContinue))
-	if m := s.recv(); m.kind != dialogue.EventEnd {
-		t.Fatalf("after Continue the MSC sent %v %v, want TC-END", m.kind, m.ops)
-	}
-	if d := waitDone(t, done); d.err != nil || d.res.End != "msc-end" {
+	if d := s.continuedEnds(t, camel.EventOCalledPartyBusy, done); d.err != nil || d.res.End != "msc-end" {
 		t.Fatalf("err %v, result %+v", d.err, d.res)
 	}
 }
@@ -406,14 +399,22 @@ func TestReviewDisconnectContinuedEndsDialogue(t *testing.T) {
 	done := s.play(Call{Calling: "31600000001", Called: "12", HoldTime: 100 * time.Millisecond, Wait: 2 * time.Second})
 	s.recv()
 	s.cont(s.invoke(rrbe(ev(camel.EventODisconnect, camel.MonitorInterrupted, camel.Leg1))), s.op(camel.OpContinue))
-	if erb := erbOf(t, s.recv()); erb.EventTypeBCSM != camel.EventODisconnect || erb.MiscCallInfo.MessageType != camel.MessageRequest {
-		t.Fatalf("got %v %v", erb.EventTypeBCSM, erb.MiscCallInfo.MessageType)
+	if d := s.continuedEnds(t, camel.EventODisconnect, done); d.err != nil || d.res.End != "msc-end" || d.res.Talk == 0 {
+		t.Fatalf("err %v, result %+v", d.err, d.res)
+	}
+}
+
+// continuedEnds checks that the MSC reports event in request mode (armed
+// interrupted), answers it with Continue, sees the MSC end the dialogue with
+// TC-END, and returns the call's result.
+func (s *scripted) continuedEnds(t *testing.T, event camel.EventTypeBCSM, done chan callDone) callDone {
+	t.Helper()
+	if erb := erbOf(t, s.recv()); erb.EventTypeBCSM != event || erb.MiscCallInfo.MessageType != camel.MessageRequest {
+		t.Fatalf("got %v %v, want %v as a request", erb.EventTypeBCSM, erb.MiscCallInfo.MessageType, event)
 	}
 	s.cont(s.op(camel.OpContinue))
 	if m := s.recv(); m.kind != dialogue.EventEnd {
 		t.Fatalf("after Continue the MSC sent %v %v, want TC-END", m.kind, m.ops)
 	}
-	if d := waitDone(t, done); d.err != nil || d.res.End != "msc-end" || d.res.Talk == 0 {
-		t.Fatalf("err %v, result %+v", d.err, d.res)
-	}
+	return waitDone(t, done)
 }

@@ -22,7 +22,7 @@ type Local struct {
 	// MaxShortNumber is numbering.max_short_number: call routing looks a
 	// dialled number up as a short number only up to this many digits, so
 	// a longer one is refused here rather than stored unreachable. 0: only
-	// the store's own 2-8 digit rule.
+	// the store's own rule (store.MinShortNumber-MaxShortNumber digits).
 	MaxShortNumber int
 }
 
@@ -71,7 +71,7 @@ func (l *Local) PutSubscriber(_ context.Context, s store.Subscriber, create bool
 // find. Longer than the store allows, or not digits, is the store's to say.
 func (l *Local) checkShortNumber(s store.Subscriber) error {
 	n := s.ShortNumber
-	if l.MaxShortNumber <= 0 || !s.VPN || len(n) <= l.MaxShortNumber || len(n) > 8 || strings.Trim(n, "0123456789") != "" {
+	if l.MaxShortNumber <= 0 || !s.VPN || len(n) <= l.MaxShortNumber || len(n) > store.MaxShortNumber || strings.Trim(n, "0123456789") != "" {
 		return nil
 	}
 	return &store.ValidationError{Field: "short_number", Rule: fmt.Sprintf("at most %d digits (numbering.max_short_number)", l.MaxShortNumber)}

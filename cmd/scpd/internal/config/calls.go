@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scpd/scpd/store"
 )
 
 // listenAddr reports whether l is host:port with a numeric port 1-65535.
@@ -218,8 +220,8 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	// The store holds short numbers of 2-8 digits (store/validate.go): below
 	// 2 no member is reachable by short number; above 8 no member gains, but
 	// dialled national numbers that short stop being routed as numbers.
-	if n := c.Numbering.MaxShortNumber; n < 2 || n > 8 {
-		bad("numbering.max_short_number", "must be 2-8 (the store holds short numbers of 2-8 digits)")
+	if n := c.Numbering.MaxShortNumber; n < store.MinShortNumber || n > store.MaxShortNumber {
+		bad("numbering.max_short_number", fmt.Sprintf("must be %d-%d (the store holds short numbers of %[1]d-%[2]d digits)", store.MinShortNumber, store.MaxShortNumber))
 	}
 	if c.Calls.MTTreatment != "continue" && c.Calls.MTTreatment != "release" {
 		bad("calls.mt_treatment", "must be continue or release")
