@@ -257,7 +257,7 @@ func (c *call) startVPN() {
 	c.dialled = dialled
 	var refusal vpn.Refusal
 	var dec vpn.Decision
-	err := c.s.store.View(func(tx *store.Tx) error {
+	err := c.s.store.ViewRecent(func(tx *store.Tx) error {
 		sub, g, r, err := vpn.Authenticate(tx, c.served, string(c.idp.IMSI))
 		if err != nil || r != vpn.Accepted {
 			c.sub, refusal = sub, r
@@ -312,7 +312,7 @@ func (c *call) startPrepaid() {
 	if c.destination == "" {
 		c.destination = dialled
 	}
-	err := c.s.store.View(func(tx *store.Tx) error {
+	err := c.s.store.ViewRecent(func(tx *store.Tx) error {
 		sub, err := tx.Subscriber(c.served)
 		if errors.Is(err, store.ErrNotFound) && c.idp.IMSI != "" {
 			sub, err = tx.SubscriberByIMSI(string(c.idp.IMSI))

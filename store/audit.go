@@ -94,7 +94,7 @@ func (t *Tx) Audit() (AuditReport, error) {
 	// Replay the ledger, from each account's ledger base (what purged
 	// entries added up to; zero if nothing was purged).
 	replay := map[string]*LedgerBase{}
-	if bases := t.bucket(bLedgerBase); bases != nil { // nil: schema 1 file opened read-only
+	if bases := t.bucket(bLedgerBase); bases.exists() { // nil: schema 1 file opened read-only
 		err = bases.ForEach(func(k, v []byte) error {
 			b, err := decodeLedgerBase(string(k), v)
 			if err != nil {

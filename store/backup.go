@@ -13,6 +13,9 @@ import (
 // transaction's snapshot; writers go on meanwhile). It returns the size.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
+	if err := s.syncFile(); err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)

@@ -170,6 +170,14 @@ func TestBatchGroupsWaitingCalls(t *testing.T) {
 				}()
 			}
 			waitQueued(t, st, tc.calls+1)
+			// Queued counts a call before it is in the committer's queue;
+			// one not in it yet when the committer gathers goes later.
+			for deadline := time.Now().Add(10 * time.Second); len(st.calls) < min(tc.calls, cap(st.calls)); {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d calls in the committer's queue, want %d", len(st.calls), min(tc.calls, cap(st.calls)))
+				}
+				time.Sleep(time.Millisecond)
+			}
 			_, before := st.BatchStats()
 			release()
 			wg.Wait()

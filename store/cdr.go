@@ -9,7 +9,6 @@ import (
 // time then the sequence, so listing by time is a seek.
 func (t *Tx) AppendCDR(c *CDR) error {
 	b := t.bucket(bCDRs)
-	b.FillPercent = 1.0 // keys grow with time
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err

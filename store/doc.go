@@ -5,6 +5,8 @@
 // Key layout (bucket → key → value):
 //
 //	meta          "schema"                       → uint32 big-endian schema version
+//	              "id"                           → 16 random bytes, the journal's binding (schema 3)
+//	              "journal"                      → uint64 number of the last journal record the file holds
 //	subscribers   MSISDN (international digits)  → subscriber record
 //	imsi          IMSI digits                    → MSISDN
 //	shortnum      groupID 0x00 short number      → MSISDN
@@ -36,4 +38,12 @@
 // and append a ledger entry. Audit (audit.go) replays the ledger to check it,
 // starting from each account's ledger base once Purge (purge.go) has folded
 // old entries into it.
+//
+// Durability (batch.go, journal.go): a write is durable, and its caller
+// answered, once its group commit's redo record is in the journal beside
+// the file (<file>-wal) — one write and one fdatasync. The committer keeps
+// one bbolt write transaction open across group commits and commits it to
+// the file at each checkpoint; Open applies what the journal holds beyond
+// the last checkpoint. View checkpoints first, so it sees every answered
+// write; ViewRecent, for the call path, does not wait (see its comment).
 package store

@@ -15,7 +15,6 @@ import (
 
 func (t *Tx) appendLedger(a *Account, kind LedgerKind, amount int64, callID, ref string, at time.Time) error {
 	b := t.bucket(bLedger)
-	b.FillPercent = 1.0 // append-only: keys only grow
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func (b *LedgerBase) apply(e *LedgerEntry) (known, agrees bool) {
 // its ledger was purged.
 func (t *Tx) ledgerBase(accountID string) (LedgerBase, error) {
 	b := t.bucket(bLedgerBase)
-	if b == nil { // a schema 1 file opened read-only: nothing purged
+	if !b.exists() { // a schema 1 file opened read-only: nothing purged
 		return LedgerBase{AccountID: accountID}, nil
 	}
 	v := b.Get([]byte(accountID))

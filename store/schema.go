@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"log/slog"
@@ -10,7 +11,7 @@ import (
 
 // SchemaVersion is the layout this build writes. Version 0 is a file without
 // the meta bucket (new or created before versioning).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // bucketID indexes allBuckets; Tx caches the handles.
 type bucketID int
@@ -47,7 +48,16 @@ var allBuckets = [...][]byte{
 	bLedgerBase:   []byte("ledgerbase"),
 }
 
-var kSchema = []byte("schema")
+var (
+	kSchema = []byte("schema")
+	// kID is the database's random 16-byte identity, which its journal
+	// carries (journal.go).
+	kID = []byte("id")
+	// kJournal is the number of the last journal record the file holds.
+	kJournal = []byte("journal")
+)
+
+func binary64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
 // migrations[v] upgrades a file from version v to v+1. Add new steps at the
 // end and bump SchemaVersion; a step must be safe on any file of version v.
@@ -66,6 +76,19 @@ var migrations = []func(tx *bolt.Tx) error{
 			return fmt.Errorf("create bucket %s: %w", allBuckets[bLedgerBase], err)
 		}
 		return nil
+	},
+	// 3: the journal (journal.go). A version-2 build would open the file
+	// without applying its journal and lose what the journal holds.
+	2: func(tx *bolt.Tx) error {
+		meta := tx.Bucket(allBuckets[bMeta])
+		if meta.Get(kID) != nil {
+			return nil
+		}
+		id := make([]byte, 16)
+		if _, err := rand.Read(id); err != nil {
+			return fmt.Errorf("database id: %w", err)
+		}
+		return meta.Put(kID, id)
 	},
 }
 

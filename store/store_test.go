@@ -104,7 +104,7 @@ func TestSchema(t *testing.T) {
 			t.Fatalf("schema %d %v", v, err)
 		}
 		if err := st.View(func(tx *Tx) error {
-			if tx.bucket(bLedgerBase) == nil {
+			if !tx.bucket(bLedgerBase).exists() {
 				t.Error("ledger base bucket not created by the migration")
 			}
 			return nil

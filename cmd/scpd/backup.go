@@ -21,8 +21,9 @@ func (a *app) backupCommand() *cobra.Command {
 		Short: "Write a consistent snapshot of the database to FILE (mode 0600), then check it opens and audits clean",
 		Long: `backup takes a consistent snapshot (one read transaction) while the daemon keeps
 serving calls, writes it through a temporary file renamed into place, then opens
-the copy and audits it. Restore by stopping scpd and copying FILE over the
-store file named in the configuration.`,
+the copy and audits it. Restore by stopping scpd, copying FILE over the store
+file named in the configuration and deleting the journal beside it (the store
+file's name followed by -wal: its commits belong to the file replaced).`,
 		Example: "scpd backup /var/backups/scpd-2026-11-26.db",
 		Args:    args("FILE"),
 		RunE: func(c *cobra.Command, argv []string) error {

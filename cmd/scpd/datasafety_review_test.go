@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/scpd/scpd/store"
 )
 
 // An existing --output file is months of exported billing data: export
@@ -172,7 +174,7 @@ func TestDataSafetyDBReadOfOlderSchemaDoesNotMigrate(t *testing.T) {
 		t.Fatalf("a read migrated the file to schema %d", v)
 	}
 	ok(t, dir, "account", "add", "A-NEW", "--opening", "100", "--db", db)
-	if v := schemaOf(t, db); v != 2 {
+	if v := schemaOf(t, db); v != store.SchemaVersion {
 		t.Fatalf("a write left schema %d", v)
 	}
 

@@ -96,11 +96,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	// Store: the durable state. Closed last.
 	st, err := store.Open(cfg.StorePath(), store.Options{
-		OnCommit:      metrics.CommitObserver(reg),
-		LockTimeout:   cfg.Store.LockTimeout.D(),
-		MaxBatchSize:  cfg.Store.MaxBatchSize,
-		MaxBatchDelay: cfg.Store.MaxBatchDelay.D(),
-		Logger:        log,
+		OnCommit:           metrics.CommitObserver(reg),
+		OnCheckpoint:       metrics.CheckpointObserver(reg),
+		LockTimeout:        cfg.Store.LockTimeout.D(),
+		MaxBatchSize:       cfg.Store.MaxBatchSize,
+		MaxBatchDelay:      cfg.Store.MaxBatchDelay.D(),
+		CheckpointInterval: cfg.Store.CheckpointInterval.D(),
+		Logger:             log,
 	})
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ func (l *Logic) Authenticate(ctx context.Context, accountID string) (AuthResult,
 		return AuthResult{}, err
 	}
 	var res AuthResult
-	err := l.st.View(func(tx *store.Tx) error {
+	err := l.st.ViewRecent(func(tx *store.Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {

@@ -54,6 +54,13 @@ func benchOptions(b *testing.B) store.Options {
 		}
 		opts.MaxBatchDelay = d
 	}
+	if v := os.Getenv("SCPD_BENCH_CHECKPOINT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.CheckpointInterval = d
+	}
 	return opts
 }
 
@@ -137,6 +144,10 @@ func benchPairs(b *testing.B, callers int, shared, oneSettle bool) {
 	b.ReportMetric(float64(calls)/float64(max(commits, 1)), "ops/commit")
 	b.ReportMetric(p99(ops).Seconds()*1000, "p99-op-ms")
 	b.ReportMetric(p99(pairs).Seconds()*1000, "p99-pair-ms")
+	if js := st.JournalStats(); js.Checkpoints > 0 && js.Writes > 0 {
+		b.ReportMetric(js.CheckpointTime.Seconds()*1000/float64(js.Checkpoints), "checkpoint-ms")
+		b.ReportMetric(float64(calls)/float64(js.Writes), "ops/fsync")
+	}
 	if os.Getenv("SCPD_BENCH_STATS") != "" && b.N > 1 {
 		ts := st.Stats().TxStats
 		fmt.Fprintf(os.Stderr, "pages written %d in %v (%.1f/commit), spill %v, commits %d\n", ts.GetWrite(), ts.GetWriteTime(), float64(ts.GetWrite())/float64(commits), ts.GetSpillTime(), commits)

@@ -56,6 +56,9 @@ type Store struct {
 	LockTimeout   Duration `yaml:"lock_timeout"`
 	MaxBatchSize  int      `yaml:"max_batch_size"`
 	MaxBatchDelay Duration `yaml:"max_batch_delay"`
+	// CheckpointInterval: how long answered commits may live in the
+	// journal only before the database file gets them (store/journal.go).
+	CheckpointInterval Duration `yaml:"checkpoint_interval"`
 }
 
 type Sweeper struct {
@@ -340,6 +343,9 @@ func (c *Config) validate() error {
 	}
 	if c.Store.MaxBatchDelay < 0 || c.Store.MaxBatchDelay.D() > time.Second {
 		bad("store.max_batch_delay", "must be 0 to 1s")
+	}
+	if c.Store.CheckpointInterval.D() < 10*time.Millisecond || c.Store.CheckpointInterval.D() > time.Minute {
+		bad("store.checkpoint_interval", "must be 10ms to 1m")
 	}
 	if c.Sweeper.Interval.D() < 100*time.Millisecond {
 		bad("sweeper.interval", "must be at least 100ms")

@@ -138,7 +138,7 @@ type stateCollector struct {
 	seen    map[*m3ua.Association]string // live at the last scrape -> peer
 	retired map[string]*[3]uint64        // peer -> DATA in, out, dropped of associations gone
 
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR, jWrites *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -160,15 +160,16 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		m3uaData:  d("scpd_m3ua_data_total", "M3UA DATA messages by peer and direction, and those dropped.", "peer", "direction"),
 		sccp:      d("scpd_sccp_messages_total", "SCCP messages by kind.", "kind"),
 		batches:   d("scpd_store_batched_operations_total", "Store operations run through the group committer."),
-		commits:   d("scpd_store_commits_total", "Durable group commits (each one transaction, fsynced)."),
+		commits:   d("scpd_store_commits_total", "Durable group commits (each one record in the store's journal, fsynced)."),
 		pending:   d("scpd_store_operations_pending", "Store operations waiting for their commit (overload.max_store_queue bounds it for new calls)."),
+		jWrites:   d("scpd_store_journal_writes_total", "Writes to the store's journal, one fdatasync each; a write carries every group commit waiting for it."),
 		dbBytes:   d("scpd_store_database_bytes", "The database file up to its last page in use; it grows ~750 bytes a call until scpd purge."),
 		oldestCDR: d("scpd_store_oldest_cdr_timestamp_seconds", "End time of the oldest CDR kept (0: none), for alerting before the disk fills."),
 	})
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR, c.jWrites} {
 		ch <- d
 	}
 }
@@ -209,6 +210,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	calls, commits := c.store.BatchStats()
 	counter(c.batches, float64(calls))
 	counter(c.commits, float64(commits))
+	counter(c.jWrites, float64(c.store.JournalStats().Writes))
 	gauge(c.pending, float64(c.store.Queued()))
 	if h, err := c.store.History(); err == nil {
 		gauge(c.dbBytes, float64(h.DatabaseBytes))
@@ -286,11 +288,27 @@ func CommitObserver(r prometheus.Registerer) func(ops int, d time.Duration) {
 	size := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_commit_operations",
 		Help: "Operations carried by one durable group commit.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}})
 	dur := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_commit_seconds",
-		Help:    "Time of one durable group commit: running the operations, writing the pages, the fsyncs.",
+		Help:    "Time of one durable group commit: from running its operations to its record being in the journal, fsynced (with the wait for the write before it).",
 		Buckets: []float64{.0002, .0005, .001, .002, .003, .005, .0075, .01, .015, .02, .03, .05, .1, .25, .5}})
 	r.MustRegister(size, dur)
 	return func(ops int, d time.Duration) {
 		size.Observe(float64(ops))
 		dur.Observe(d.Seconds())
+	}
+}
+
+// CheckpointObserver returns a store.Options.OnCheckpoint that records how
+// long each checkpoint (journal records carried into the bbolt file, one
+// bbolt commit) held the committer.
+func CheckpointObserver(r prometheus.Registerer) func(records int, d time.Duration) {
+	dur := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_checkpoint_seconds",
+		Help:    "Time of one checkpoint: the journal's records since the last one committed to the database file (pages written, two fsyncs); group commits wait meanwhile.",
+		Buckets: []float64{.0005, .001, .002, .003, .005, .0075, .01, .015, .02, .03, .05, .1, .25, .5, 1}})
+	recs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scpd_store_checkpoint_records",
+		Help: "Journal records (group commits) one checkpoint carried.", Buckets: []float64{1, 4, 16, 64, 128, 256, 512, 1024, 4096}})
+	r.MustRegister(dur, recs)
+	return func(records int, d time.Duration) {
+		dur.Observe(d.Seconds())
+		recs.Observe(float64(records))
 	}
 }
