@@ -143,6 +143,10 @@ func (s *Store) committer() {
 				default:
 					if err := s.checkpoint(); err != nil {
 						s.closeErr = err
+					} else if err := s.journal.clear(); err != nil {
+						// Emptied because the file has it all: a backup copied
+						// over the file must not find this history (recover).
+						s.closeErr = err
 					}
 					close(s.syncq) // checkpoint drained it
 					<-s.syncerDone
@@ -177,16 +181,20 @@ func (s *Store) committer() {
 		if window != nil {
 			timer.Stop()
 		}
-		wasDirty := len(s.records) > 0
+		wasDirty := s.owesCheckpoint()
 		s.run(calls)
-		if !wasDirty && len(s.records) > 0 {
+		if !wasDirty && s.owesCheckpoint() {
 			ckpt.Reset(s.ckptInterval)
 		}
-		if len(s.records) == 0 {
+		if !s.owesCheckpoint() {
 			ckpt.Stop()
 		}
 	}
 }
+
+// owesCheckpoint tells whether the file lacks records the journal has, or
+// a journal failure's numbers (needCheckpoint): the timer must run.
+func (s *Store) owesCheckpoint() bool { return len(s.records) > 0 || s.needCheckpoint }
 
 // run makes calls durable together; a call whose function fails after
 // writing is taken out, the others run again together and it runs alone.
@@ -266,18 +274,20 @@ func (s *Store) runBatch(calls []*batchCall) int {
 			}
 			break
 		}
+		if len(rec.b) > journalMaxRecord {
+			// Recovery would not read the record back: this call runs
+			// alone, and is refused if it is too big by itself.
+			s.rollback()
+			if len(calls) > 1 {
+				return i
+			}
+			c.err = fmt.Errorf("store: %w: one operation writes %d bytes, over the journal's %d a commit", ErrJournal, len(rec.b), journalMaxRecord)
+			break
+		}
 		if c.err == nil {
 			ran++
 		}
 		checkpoint = checkpoint || c.checkpoint
-	}
-	if len(rec.b) > journalMaxRecord && s.cur != nil {
-		// Recovery would not read it back: refuse the batch.
-		s.rollback()
-		if len(calls) > 1 {
-			return 0 // the first alone, the others again together
-		}
-		calls[0].err = fmt.Errorf("store: %w: one operation writes %d bytes, over the journal's %d a commit", ErrJournal, len(rec.b), journalMaxRecord)
 	}
 	it := &syncItem{start: start, ran: ran, calls: append([]*batchCall(nil), calls...)}
 	if len(rec.b) > 0 && s.cur != nil {

@@ -211,9 +211,6 @@ func (j *journal) clear() error {
 	return nil
 }
 
-// written is how many record bytes the journal holds since its start.
-func (j *journal) written() int64 { return j.off - journalHeaderSize }
-
 // rewind makes the next record go to the journal's start: every record
 // before is in the file (checkpointed).
 func (j *journal) rewind() { j.off = journalHeaderSize }
@@ -362,8 +359,8 @@ func (s *Store) checkJournalApplied() error {
 		return fmt.Errorf("%w %s: %v", ErrJournal, path, err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() < journalHeaderSize {
-		return nil
+	if fi, err := f.Stat(); err == nil && (fi.Size() < journalHeaderSize || zeroHeader(f)) {
+		return nil // never got a record: its creation was cut short
 	}
 	var id []byte
 	var seq uint64
