@@ -15,10 +15,12 @@ type History struct {
 }
 
 // History reads the first CDR and ledger entry only: cheap enough for every
-// metrics scrape (a count would read every page).
+// metrics scrape (a count would read every page). It reads the file as of
+// the last checkpoint (ViewRecent), so that a scrape does not force one:
+// the oldest entries change only by a purge, which checkpoints.
 func (s *Store) History() (History, error) {
 	var h History
-	err := s.View(func(t *Tx) error {
+	err := s.ViewRecent(func(t *Tx) error {
 		h.DatabaseBytes = t.tx.Size()
 		if k, _ := t.bucket(bCDRs).Cursor().First(); len(k) >= 8 {
 			h.OldestCDR = intToTime(int64(binary.BigEndian.Uint64(k)))
