@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Group commit. One goroutine, the committer, owns the write transaction:
@@ -52,6 +54,9 @@ func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 func (s *Store) queue(ctx context.Context, c *batchCall) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.readOnly {
+		return fmt.Errorf("store: write to %s: %w", s.path, bolterrors.ErrDatabaseReadOnly)
 	}
 	select {
 	case <-s.closing:

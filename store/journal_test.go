@@ -24,6 +24,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"golang.org/x/sys/unix"
 )
 
@@ -2105,5 +2106,31 @@ func TestJournalRestoredBackupAfterCleanStop(t *testing.T) {
 	st2 := jOpen(t, path, Options{CheckpointInterval: time.Hour})
 	if a, _ := jAccount(t, st2, "A-1"); a.Recharged != 0 || a.Available != 1000 {
 		t.Fatalf("the restored backup opened with A-1 %+v, want the backup's 1000 (the replaced file's recharge was applied to it)", a)
+	}
+}
+
+// A read-only store refuses writes with bbolt's read-only error, as before
+// the journal, instead of waiting for a committer it does not have.
+func TestJournalReadOnlyStoreRefusesWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ro.db")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	for name, write := range map[string]func() error{
+		"Batch":  func() error { return ro.Batch(context.Background(), func(*Tx) error { return nil }) },
+		"Update": func() error { return ro.Update(func(*Tx) error { return nil }) },
+	} {
+		if err := write(); !errors.Is(err, bolterrors.ErrDatabaseReadOnly) {
+			t.Errorf("%s on a read-only store: %v, want ErrDatabaseReadOnly", name, err)
+		}
 	}
 }

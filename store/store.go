@@ -73,6 +73,7 @@ type Store struct {
 	closeOnce     sync.Once
 	committerDone chan struct{}
 	closeErr      error // the last checkpoint's, set by the committer before it ends
+	readOnly      bool
 
 	// The journal (journal.go) and what the committer keeps with it; cur,
 	// records and seq belong to the committer goroutine.
@@ -160,6 +161,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 	s.overlay.Store(newOverlay(s.seq))
+	s.readOnly = opts.ReadOnly
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
