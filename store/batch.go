@@ -11,9 +11,12 @@ import (
 
 // Group commit. One goroutine, the committer, owns the write transaction:
 // it takes every call that is waiting, runs them one after the other and
-// makes them durable together with one journal record and one fdatasync
-// (journal.go). While that is on the disk the next calls queue, so batches
-// grow with the load by themselves and a lone call is committed at once.
+// hands the batch's changes, one redo record, to the syncer. The syncer
+// writes every record waiting to the journal (journal.go) with one
+// fdatasync and then answers their callers, in order. While a write is on
+// the disk the committer runs the next batches and the records queue, so
+// writes grow with the load by themselves and a lone call is written at
+// once.
 //
 // The committer's bbolt transaction stays open across batches until the
 // next checkpoint commits it to the file: after CheckpointInterval, when
