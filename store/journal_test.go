@@ -189,32 +189,11 @@ func jRecharge(id string, amount int64, ref string) func(*Tx) error {
 	}
 }
 
-// jCall is a whole prepaid call: freeze 100, charge `charged`, return the
-// rest, close the reservation and write its CDR (two NextSequences).
+// jCall is a whole prepaid call (callMoney, purge_test.go): freeze 100,
+// charge `charged`, return the rest, close the reservation and write its
+// CDR (two NextSequences).
 func jCall(id, callID string, at time.Time, charged int64) func(*Tx) error {
-	return func(tx *Tx) error {
-		a, err := tx.Account(id)
-		if err != nil {
-			return err
-		}
-		r := Reservation{CallID: callID, AccountID: id, State: ReservationOpen, Created: at, Deadline: at.Add(time.Hour)}
-		if err := tx.Freeze(&a, &r, 100, at); err != nil {
-			return err
-		}
-		if err := tx.IndexOpen(&r); err != nil {
-			return err
-		}
-		if err := tx.Charge(&a, &r, charged, at); err != nil {
-			return err
-		}
-		if _, err := tx.Release(&a, &r, ReservationSettled, at); err != nil {
-			return err
-		}
-		if err := tx.AppendCDR(&CDR{CallID: callID, AccountID: id, Start: at, End: at, Charged: charged}); err != nil {
-			return err
-		}
-		return tx.PutReservation(&r)
-	}
+	return callMoney(id, callID, at, charged, false)
 }
 
 func jBatch(t *testing.T, st *Store, fn func(*Tx) error) {

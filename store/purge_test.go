@@ -21,7 +21,14 @@ func call(t *testing.T, st *Store, id, callID string, at time.Time, charged int6
 }
 
 func moveCallMoney(st *Store, id, callID string, at time.Time, charged int64, open bool) error {
-	return st.Update(func(tx *Tx) error {
+	return st.Update(callMoney(id, callID, at, charged, open))
+}
+
+// callMoney is a prepaid call's money: freeze 100 and index the
+// reservation; unless the call stays open, charge `charged`, return the
+// rest, close the reservation and write its CDR.
+func callMoney(id, callID string, at time.Time, charged int64, open bool) func(*Tx) error {
+	return func(tx *Tx) error {
 		a, err := tx.Account(id)
 		if err != nil {
 			return err
@@ -45,7 +52,7 @@ func moveCallMoney(st *Store, id, callID string, at time.Time, charged int64, op
 			}
 		}
 		return tx.PutReservation(&r)
-	})
+	}
 }
 
 func TestPurge(t *testing.T) {
