@@ -200,14 +200,11 @@ func eachRedoOp(rec []byte, fn func(op redoOp) error) error {
 }
 
 // boltBucket returns bucket id of tx, nil if the file has not got it.
-// Buckets whose keys mostly grow (ledger sequence, CDR time, and the
-// time-ordered call ids scpd gives reservations) fill their pages instead
-// of splitting them in half: in BenchmarkPairs ~22 % fewer pages written a
-// checkpoint with reservations filled too. A reservation that grows later
-// (its settlement) splits its page then.
+// Buckets whose keys only grow (ledger sequence, CDR time) fill their pages
+// instead of splitting them in half.
 func boltBucket(tx *bolt.Tx, id bucketID) *bolt.Bucket {
 	b := tx.Bucket(allBuckets[id])
-	if b != nil && (id == bLedger || id == bCDRs || id == bReservations) {
+	if b != nil && (id == bLedger || id == bCDRs) {
 		b.FillPercent = 1.0
 	}
 	return b

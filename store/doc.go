@@ -28,8 +28,7 @@
 // Ledger and CDR keys grow monotonically, so their inserts append to the last
 // page of the tree (FillPercent 1.0) instead of splitting pages at random.
 // Callers should also prefer call ids that grow over time (for example a
-// time-ordered prefix): reservations are keyed by call id, and their bucket
-// is filled the same way.
+// time-ordered prefix): reservations are keyed by call id.
 //
 // Every money movement goes through the functions in money.go, which keep, for
 // every account and at every commit,
