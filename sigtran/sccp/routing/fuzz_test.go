@@ -296,8 +296,18 @@ func FuzzRouter(f *testing.F) {
 				if s.Type != want.Type || !bytes.Equal(s.Data, m.Data) || s.ReturnOnError {
 					t.Fatalf("%+v answered with %+v", m, s)
 				}
+				// An XUDT routed on its global title with no hop left is a
+				// hop counter violation (Q.714 §2.3), checked first.
+				hopless := m.Type == sccp.XUDT && !m.Called.RouteOnSSN && m.HopCounter <= 1
 				switch s.ReturnCause {
 				case sccp.NoTranslationForNature, sccp.NoTranslationForAddress, sccp.UnequippedUser, sccp.Unqualified:
+					if hopless {
+						t.Fatalf("XUDT with hop counter %d returned with cause %v, not hop counter violation", m.HopCounter, s.ReturnCause)
+					}
+				case sccp.HopCounterViolation:
+					if !hopless {
+						t.Fatalf("%+v returned with cause hop counter violation", m)
+					}
 				default:
 					t.Fatalf("UDTS cause %v", s.ReturnCause)
 				}
