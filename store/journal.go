@@ -31,8 +31,10 @@ import (
 // number it carried in the file's meta bucket and the journal is then
 // written again from its start. Recovery applies the records numbered
 // checkpoint+1, +2, ... in order and stops at the first that is missing,
-// torn (crc) or older: those are the ones never answered. The id binds the
-// journal to its database: a journal left beside another file is refused.
+// torn (crc) or older: a record a crash cut was never answered (one the disk
+// damaged is logged, scanJournal). Open, once the file has them, and Close
+// empty the journal. The id binds the journal to its database: a journal
+// left beside another file is refused.
 
 const (
 	journalHeaderSize = 512
