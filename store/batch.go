@@ -402,7 +402,6 @@ func (s *Store) sync(batch []*syncItem) {
 				for _, it := range batch {
 					if it.seq != 0 {
 						ov.add(it.rec)
-						s.jRecords.Add(1)
 					}
 				}
 			}

@@ -104,7 +104,6 @@ type Store struct {
 	ckptCount      atomic.Uint64
 	ckptNanos      atomic.Int64
 	jWrites        atomic.Uint64
-	jRecords       atomic.Uint64
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, initialises
@@ -251,13 +250,12 @@ type JournalStats struct {
 	Checkpoints    uint64        // bbolt commits carrying journal records into the file
 	CheckpointTime time.Duration // the committer's time in them
 	Writes         uint64        // journal writes, one fdatasync each
-	Records        uint64        // group commits they carried
 }
 
 // JournalStats reports the journal's counters.
 func (s *Store) JournalStats() JournalStats {
 	return JournalStats{Checkpoints: s.ckptCount.Load(), CheckpointTime: time.Duration(s.ckptNanos.Load()),
-		Writes: s.jWrites.Load(), Records: s.jRecords.Load()}
+		Writes: s.jWrites.Load()}
 }
 
 // BatchStats reports how many Batch calls committed and in how many write

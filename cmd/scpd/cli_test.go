@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -116,52 +117,72 @@ func startDaemon(t *testing.T, dir string) (cfg string, url string, stop func())
 // logs holds what the daemon wrote.
 func runDaemon(t *testing.T, dir, cfg, url string) (logs *syncBuffer, stop func()) {
 	t.Helper()
+	d := startKillableDaemon(t, dir, cfg, url)
+	return d.logs, d.stop
+}
+
+// killableDaemon is scpd serve that a test can end with SIGKILL, as a crash
+// would, or with SIGTERM.
+type killableDaemon struct {
+	kill, stop func()
+	logs       *syncBuffer
+}
+
+// startKillableDaemon runs scpd serve in dir with the config cfg until its
+// admin API at url answers (SIGTERM at the test's end unless it was stopped or killed before).
+func startKillableDaemon(t *testing.T, dir, cfg, url string) *killableDaemon {
+	t.Helper()
 	cmd := exec.Command(scpdBin, "serve", "--config", cfg)
 	cmd.Dir = dir
-	logs = &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
+	d := &killableDaemon{logs: &syncBuffer{}}
+	cmd.Stdout, cmd.Stderr = d.logs, d.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url + "/healthz")
-		if err == nil {
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if resp, err := http.Get(url + "/healthz"); err == nil {
 			resp.Body.Close()
 			break
 		}
 		select {
 		case err := <-exited:
-			t.Fatalf("scpd serve exited: %v\n%s", err, logs.String())
+			t.Fatalf("scpd serve exited: %v\n%s", err, d.logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
-			t.Fatalf("scpd serve never answered\n%s", logs.String())
+			t.Fatalf("scpd serve never answered\n%s", d.logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("scpd serve exited with %v after SIGTERM\n%s", err, logs.String())
+	var once sync.Once
+	d.kill = func() {
+		once.Do(func() {
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Errorf("SIGKILL: %v", err)
 			}
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			t.Errorf("scpd serve did not stop on SIGTERM\n%s", logs.String())
-		}
+			<-exited
+		})
 	}
-	t.Cleanup(stop)
-	return logs, stop
+	d.stop = func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Errorf("scpd serve exited with %v after SIGTERM\n%s", err, d.logs.String())
+				}
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+				t.Errorf("scpd serve did not stop on SIGTERM\n%s", d.logs.String())
+			}
+		})
+	}
+	t.Cleanup(d.stop)
+	return d
 }
 
 func decode[T any](t *testing.T, s string) T {

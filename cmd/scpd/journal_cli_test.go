@@ -3,13 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -158,68 +154,4 @@ metrics:
 	if out := viaDB("audit"); !strings.Contains(out, "OK") {
 		t.Fatalf("audit --db after the second round:\n%s", out)
 	}
-}
-
-// killableDaemon is scpd serve that a test can end with SIGKILL, as a crash
-// would, or with SIGTERM.
-type killableDaemon struct {
-	kill, stop func()
-	logs       *syncBuffer
-}
-
-// startKillableDaemon runs scpd serve in dir with the config cfg until its
-// admin API at url answers (runDaemon's start, keeping the process).
-func startKillableDaemon(t *testing.T, dir, cfg, url string) *killableDaemon {
-	t.Helper()
-	cmd := exec.Command(scpdBin, "serve", "--config", cfg)
-	cmd.Dir = dir
-	d := &killableDaemon{logs: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = d.logs, d.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if resp, err := http.Get(url + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("scpd serve exited: %v\n%s", err, d.logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("scpd serve never answered\n%s", d.logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var once sync.Once
-	d.kill = func() {
-		once.Do(func() {
-			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Errorf("SIGKILL: %v", err)
-			}
-			<-exited
-		})
-	}
-	d.stop = func() {
-		once.Do(func() {
-			cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case err := <-exited:
-				if err != nil {
-					t.Errorf("scpd serve exited with %v after SIGTERM\n%s", err, d.logs.String())
-				}
-			case <-time.After(10 * time.Second):
-				cmd.Process.Kill()
-				<-exited
-				t.Errorf("scpd serve did not stop on SIGTERM\n%s", d.logs.String())
-			}
-		})
-	}
-	t.Cleanup(d.stop)
-	return d
 }
