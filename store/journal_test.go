@@ -598,7 +598,13 @@ func TestJournalFailedCallInBatchKeepsAnsweredWrites(t *testing.T) {
 			errs := make([]error, n)
 			var runs atomic.Int32
 			var wg sync.WaitGroup
+			// The failing call is queued after the first bad good calls, so
+			// it cannot be first in its batch (goroutine start order alone
+			// does not fix the queue's order).
 			for i := range n {
+				if i == bad || i == bad+1 {
+					waitInQueue(t, st, i)
+				}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
