@@ -174,10 +174,13 @@ func startKillableDaemon(t *testing.T, dir, cfg, url string) *killableDaemon {
 				if err != nil {
 					t.Errorf("scpd serve exited with %v after SIGTERM\n%s", err, d.logs.String())
 				}
-			case <-time.After(10 * time.Second):
+			case <-time.After(20 * time.Second):
 				cmd.Process.Kill()
 				<-exited
 				t.Errorf("scpd serve did not stop on SIGTERM\n%s", d.logs.String())
+			}
+			if t.Failed() {
+				t.Logf("scpd serve log:\n%s", d.logs.String())
 			}
 		})
 	}

@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -195,57 +192,8 @@ charging:
 // start runs scpd serve and waits until it answers.
 func (d *callDaemon) start(t *testing.T) {
 	t.Helper()
-	cmd := exec.Command(scpdBin, "serve", "--config", d.cfg)
-	cmd.Dir = d.dir
-	logs := &syncBuffer{}
-	d.logs = logs
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", d.adminPort)); err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("scpd serve exited: %v\n%s", err, logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("scpd serve never answered\n%s", logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var once sync.Once
-	d.stop = func() {
-		once.Do(func() {
-			cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case err := <-exited:
-				if err != nil {
-					t.Errorf("scpd serve: %v\n%s", err, logs.String())
-				}
-			case <-time.After(20 * time.Second):
-				cmd.Process.Kill()
-				t.Errorf("scpd serve did not stop\n%s", logs.String())
-			}
-			if t.Failed() {
-				t.Logf("scpd serve log:\n%s", logs.String())
-			}
-		})
-	}
-	d.kill = func() {
-		once.Do(func() {
-			cmd.Process.Kill()
-			<-exited
-		})
-	}
-	t.Cleanup(d.stop)
+	k := startKillableDaemon(t, d.dir, d.cfg, fmt.Sprintf("http://127.0.0.1:%d", d.adminPort))
+	d.logs, d.stop, d.kill = k.logs, k.stop, k.kill
 }
 
 // sim connects a simulated MSC over the daemon's transport: "a" is point
