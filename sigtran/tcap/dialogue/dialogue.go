@@ -58,6 +58,7 @@ type Dialogue struct {
 	local     sccp.Address // our address as the peer used it
 	lastRx    time.Time
 	idle      *time.Timer
+	timers    []*time.Timer // the service's (AfterFunc), stopped at close
 	invokes   []pendingInvoke
 	nextInv   int8
 	rejects   []tcap.Component // queued Rejects, sent with the next message
@@ -187,10 +188,45 @@ func (d *Dialogue) Abort(userInformation []byte) error {
 }
 
 // AfterFunc delivers an EventTimer with tag after d, unless the dialogue
-// has closed by then. The returned function stops the timer.
+// has closed by then. The returned function stops the timer. Closing the
+// dialogue stops it too: a running timer holds the dialogue, and through
+// User the service's call, until it fires, and a timer longer than the
+// call (prepaid's answer record, seconds) kept every finished call of
+// those seconds in memory — a live heap the garbage collector marked again
+// on every cycle (BENCHMARKS.md, performance run).
 func (d *Dialogue) AfterFunc(after time.Duration, tag int) (stop func() bool) {
-	t := time.AfterFunc(after, func() { d.enqueueOpen(&Event{Kind: EventTimer, Timer: tag}) })
-	return t.Stop
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.state == Closed {
+		return func() bool { return false }
+	}
+	var t *time.Timer
+	// The function cannot see t unset: it takes d.mu, held until t is.
+	t = time.AfterFunc(after, func() {
+		d.mu.Lock()
+		d.dropTimerLocked(t)
+		d.mu.Unlock()
+		d.enqueueOpen(&Event{Kind: EventTimer, Timer: tag})
+	})
+	d.timers = append(d.timers, t)
+	return func() bool {
+		d.mu.Lock()
+		d.dropTimerLocked(t)
+		d.mu.Unlock()
+		return t.Stop()
+	}
+}
+
+// dropTimerLocked forgets a service timer that fired or was stopped.
+func (d *Dialogue) dropTimerLocked(t *time.Timer) {
+	for i, x := range d.timers {
+		if x == t {
+			last := len(d.timers) - 1
+			d.timers[i], d.timers[last] = d.timers[last], nil
+			d.timers = d.timers[:last]
+			return
+		}
+	}
 }
 
 // Release closes the dialogue without sending anything (TC-END
@@ -248,6 +284,10 @@ func (d *Dialogue) closeLocked() {
 		}
 	}
 	d.invokes = nil
+	for _, t := range d.timers {
+		t.Stop()
+	}
+	d.timers = nil
 	d.layer.remove(d)
 }
 

@@ -1,0 +1,78 @@
+package dialogue
+
+import (
+	"io"
+	"log/slog"
+	"runtime"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/scpd/scpd/sigtran/sccp"
+	"github.com/scpd/scpd/sigtran/sccp/routing"
+	"github.com/scpd/scpd/sigtran/tcap"
+)
+
+// dropEvents is a service that keeps nothing of the events it gets.
+type dropEvents struct{}
+
+func (dropEvents) HandleEvent(*Event) {}
+
+// TestCloseStopsServiceTimers: a timer the service set for longer than the
+// dialogue lives is stopped when the dialogue closes, and the closed
+// dialogue is then garbage: a running timer would hold it (and the call
+// hanging from User) until it fired.
+func TestCloseStopsServiceTimers(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: time.Hour}, r, dropEvents{}, quiet)
+	defer l.Close()
+
+	const dialogues = 20
+	var gone []weak.Pointer[Dialogue]
+	for i := range dialogues {
+		begin, err := tcap.NewBegin(tcap.NewTransactionID(uint32(i+1)), tcap.NewAARQ(fuzzAC)).Append(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
+	}
+	all := l.Dialogues()
+	if len(all) != dialogues {
+		t.Fatalf("%d dialogues after %d Begins", len(all), dialogues)
+	}
+	var stops []func() bool
+	for _, d := range all {
+		stops = append(stops, d.AfterFunc(time.Hour, 1))
+		gone = append(gone, weak.Make(d))
+		end, err := tcap.NewEnd(tcap.NewTransactionID(d.ID()), nil).Append(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: end})
+		drained(t, d)
+	}
+	if n := l.Open(); n != 0 {
+		t.Fatalf("%d dialogues open after their TC-ENDs", n)
+	}
+	for i, stop := range stops {
+		if stop() {
+			t.Fatalf("dialogue %d: its hour-long timer was still running after the dialogue closed", i)
+		}
+	}
+	if stop := all[0].AfterFunc(0, 2); stop() {
+		t.Fatal("AfterFunc on a closed dialogue started a timer")
+	}
+	all, stops = nil, nil
+	runtime.GC()
+	runtime.GC()
+	kept := 0
+	for _, w := range gone {
+		if w.Value() != nil {
+			kept++
+		}
+	}
+	if kept > 0 {
+		t.Fatalf("%d of %d closed dialogues still in memory after two collections", kept, dialogues)
+	}
+}
