@@ -269,7 +269,7 @@ func (s *Store) runBatch(calls []*batchCall) int {
 		}
 		return -1
 	}
-	rec := &redo{}
+	rec := &redo{b: make([]byte, 0, min(s.recPerCall*len(calls), 1<<20))}
 	t := &Tx{tx: s.cur, rec: rec}
 	ran, checkpoint := 0, false
 	for i, c := range calls {
@@ -297,6 +297,9 @@ func (s *Store) runBatch(calls []*batchCall) int {
 			ran++
 		}
 		checkpoint = checkpoint || c.checkpoint
+	}
+	if len(calls) > 0 {
+		s.recPerCall = len(rec.b)/len(calls) + 1
 	}
 	it := &syncItem{start: start, ran: ran, calls: append([]*batchCall(nil), calls...)}
 	if len(rec.b) > 0 && s.cur != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -17,6 +18,7 @@ type bucket struct {
 	id  bucketID
 	rec *redo    // nil: changes are not journaled
 	ov  *overlay // nil: reads see the file only
+	get **bolt.Cursor
 }
 
 func (b bucket) exists() bool { return b.b != nil }
@@ -32,7 +34,20 @@ func (b bucket) Get(key []byte) []byte {
 	if b.b == nil {
 		return nil
 	}
-	return b.b.Get(key)
+	// bbolt's Get makes a cursor whose path to the leaf grows from nothing
+	// (an allocation a level); the transaction's cursor for the bucket
+	// keeps its path's memory. Seek starts from the root each time, so
+	// writes in between (the committer's transaction) do not matter.
+	c := *b.get
+	if c == nil {
+		c = b.b.Cursor()
+		*b.get = c
+	}
+	k, v := c.Seek(key)
+	if v == nil || !bytes.Equal(k, key) {
+		return nil // absent, or a nested bucket's key as for Get
+	}
+	return v
 }
 
 func (b bucket) Put(key, value []byte) error {

@@ -87,7 +87,10 @@ type Store struct {
 	overlay atomic.Pointer[overlay]
 	dirty   atomic.Bool // records not in the file yet
 	handed  int64       // record bytes handed to the syncer since the checkpoint
-	ckptReq chan checkpointRequest
+	// recPerCall is the last record's size per call: the next record is
+	// made that big at once instead of growing through copies.
+	recPerCall int
+	ckptReq    chan checkpointRequest
 	// The syncer (batch.go) writes the records to the journal.
 	syncq          chan *syncItem
 	syncerDone     chan struct{}
@@ -208,6 +211,7 @@ type Tx struct {
 	rec     *redo                         // the committer's: changes go to the journal
 	ov      *overlay                      // ViewRecent's: journaled values not in the file yet
 	buckets [len(allBuckets)]*bolt.Bucket // looked up once per Tx
+	gets    [len(allBuckets)]*bolt.Cursor // bucket.Get's, one per bucket and Tx
 }
 
 // View runs fn in a read-only transaction: a consistent snapshot that holds
@@ -266,7 +270,7 @@ func (t *Tx) bucket(b bucketID) bucket {
 	if t.buckets[b] == nil {
 		t.buckets[b] = boltBucket(t.tx, b)
 	}
-	return bucket{b: t.buckets[b], id: b, rec: t.rec, ov: t.ov}
+	return bucket{b: t.buckets[b], id: b, rec: t.rec, ov: t.ov, get: &t.gets[b]}
 }
 
 // Stats returns bbolt's counters (commits, pages written, time spent
