@@ -1,12 +1,16 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scpd/scpd/sigtran/transport"
 )
@@ -14,8 +18,8 @@ import (
 // TestLoadAgainstDaemon runs ssfsim load, the binary, with a scenario mix
 // against scpd serve: every call started completes, the outcomes follow the
 // mix, the latency figures are consistent (the SCP's part of each first
-// answer is no more than the whole), and scpd's books agree: one CDR per
-// call, audit OK.
+// answer is no more than the whole), the latency log has every call with the
+// report's figures, and scpd's books agree: one CDR per call, audit OK.
 func TestLoadAgainstDaemon(t *testing.T) {
 	d := startCallDaemon(t, daemonConfig{transport: transport.TCP})
 	mix := filepath.Join(t.TempDir(), "mix.yaml")
@@ -24,9 +28,12 @@ func TestLoadAgainstDaemon(t *testing.T) {
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	latencyLog := filepath.Join(t.TempDir(), "latency.csv")
+	before := time.Now()
 	load := exec.Command(ssfsimBin(t), "load", "--scp", d.sigtran, "--calling", "31600000001", "--callers", "1",
-		"--rate", "40", "--count", "80", "--mix", mix, "--json", "--progress=false")
+		"--rate", "40", "--count", "80", "--mix", mix, "--json", "--progress=false", "--latency-log", latencyLog)
 	out, err := load.Output()
+	after := time.Now()
 	if err != nil {
 		t.Fatalf("ssfsim load: %v\n%s", err, out)
 	}
@@ -58,6 +65,8 @@ func TestLoadAgainstDaemon(t *testing.T) {
 		t.Errorf("SCP response %+v against first answer %+v: the SCP's part must be positive and within the whole", rep.Response, rep.Latency)
 	}
 
+	checkLatencyLog(t, latencyLog, rep.Outcomes, rep.Latency.Max, before, after)
+
 	cdrs := d.cdrs(t)
 	byOutcome := map[string]int64{}
 	for _, c := range cdrs {
@@ -69,5 +78,44 @@ func TestLoadAgainstDaemon(t *testing.T) {
 	d.stop()
 	if out := ok(t, d.dir, "audit", "--db", filepath.Join(d.dir, "data", "scpd.db")); !strings.Contains(out, "OK") {
 		t.Fatalf("audit after the load: %s", out)
+	}
+}
+
+// checkLatencyLog reads ssfsim load's --latency-log: a header, then one line
+// per call started within the run, whose outcomes count as the report's do
+// and whose slowest first answer is the report's maximum.
+func checkLatencyLog(t *testing.T, path string, outcomes map[string]int64, maxMs float64, before, after time.Time) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("latency log: %v", err)
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != "start_unix_us,first_answer_us,outcome" {
+		t.Fatalf("latency log header: %v", rows)
+	}
+	counted := map[string]int64{}
+	var slowest int64
+	for _, r := range rows[1:] {
+		start, err1 := strconv.ParseInt(r[0], 10, 64)
+		us, err2 := strconv.ParseInt(r[1], 10, 64)
+		if err1 != nil || err2 != nil || us <= 0 {
+			t.Fatalf("latency log line %q: want start µs, first answer µs, outcome", r)
+		}
+		if start < before.UnixMicro() || start > after.UnixMicro() {
+			t.Fatalf("latency log line %q: started outside the run (%v – %v)", r, before, after)
+		}
+		counted[r[2]]++
+		slowest = max(slowest, us)
+	}
+	if !maps.Equal(counted, outcomes) {
+		t.Errorf("latency log outcomes %v; the report's %v", counted, outcomes)
+	}
+	if got := float64(slowest) / 1000; got != maxMs {
+		t.Errorf("latency log's slowest first answer %.3f ms; the report's maximum %.3f ms", got, maxMs)
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -109,6 +111,7 @@ func loadCommand() *cobra.Command {
 		mixFile     string
 		asJSON      bool
 		progress    bool
+		latencyLog  string
 	)
 	cmd := &cobra.Command{
 		Use:   "load",
@@ -122,7 +125,9 @@ hangup, acr_first, service_key, called}). A progress line shows on a terminal;
 the report gives calls/s, first-answer latency percentiles (InitialDP sent →
 SCP's first answer seen by the call's script, and the SCP's part of it: TC-BEGIN
 handed to the stack → answer taken off the association), outcomes and
-protocol errors; --json for scripts.`,
+protocol errors; --json for scripts. --latency-log writes every call's start
+time and first-answer latency, to see when the slow calls happened: spread
+out (queueing) or together (a pause of the SCP, its disk or the machine).`,
 		Example: `  ssfsim load --rate 500 --duration 30s --callers 1 --hold-dist uniform:1s-3s
   ssfsim load --concurrency 200 --count 10000 --hold-dist 0s --answer-delay 0s --json`,
 		Args: cobra.NoArgs,
@@ -160,11 +165,26 @@ protocol errors; --json for scripts.`,
 			}
 			defer sim.Close()
 			l := &loader{sim: sim, mix: mix, firstCaller: first, callers: uint64(callers)}
+			var logFile *os.File
+			if latencyLog != "" {
+				if logFile, err = os.Create(latencyLog); err != nil {
+					return fmt.Errorf("--latency-log: %w", err)
+				}
+				defer logFile.Close()
+				l.latLog = csv.NewWriter(logFile) // buffered
+				_ = l.latLog.Write([]string{"start_unix_us", "first_answer_us", "outcome"})
+			}
 			if progress {
 				stopProgress := l.progress(cmd.ErrOrStderr())
 				defer stopProgress()
 			}
 			rep := l.run(ctx, rate, concurrency, count, duration)
+			if logFile != nil {
+				l.latLog.Flush()
+				if err := errors.Join(l.latLog.Error(), logFile.Close()); err != nil {
+					return fmt.Errorf("--latency-log %s: %w", latencyLog, err)
+				}
+			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -186,6 +206,7 @@ protocol errors; --json for scripts.`,
 	fl.StringVar(&mixFile, "mix", "", "file of weighted scenarios (YAML or JSON)")
 	fl.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fl.BoolVar(&progress, "progress", isTerminal(os.Stderr), "live progress line on stderr (default: when stderr is a terminal)")
+	fl.StringVar(&latencyLog, "latency-log", "", "write a CSV line per call to FILE: start (µs since the Unix epoch), first answer (µs; empty if it failed), outcome")
 	return cmd
 }
 
@@ -270,6 +291,7 @@ type loader struct {
 	outcomes  map[string]int64
 	errors    map[string]int64
 	begin     time.Time
+	latLog    *csv.Writer // --latency-log; nil: none
 }
 
 func (l *loader) draw() msc.Call {
@@ -300,12 +322,14 @@ func (l *loader) one(ctx context.Context) {
 	}
 	defer l.open.Add(-1)
 	c := l.draw()
+	start := time.Now()
 	res, err := l.sim.Call(ctx, c)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err != nil {
 		l.failed.Add(1)
 		l.errors[classify(err)]++
+		l.logLatency(start, "", "failed: "+classify(err))
 		return
 	}
 	l.completed.Add(1)
@@ -314,8 +338,17 @@ func (l *loader) one(ctx context.Context) {
 		l.responses = append(l.responses, float64(res.SCPResponse.Microseconds())/1000)
 	}
 	l.outcomes[outcomeOf(res)]++
+	l.logLatency(start, strconv.FormatInt(res.FirstAnswer.Microseconds(), 10), outcomeOf(res))
 	for _, r := range res.Rejects {
 		l.errors["reject: "+r]++
+	}
+}
+
+// logLatency writes a call's line to --latency-log; l.mu is held. A write
+// error shows when the run ends (csv.Writer keeps it).
+func (l *loader) logLatency(start time.Time, firstAnswerUs, outcome string) {
+	if l.latLog != nil {
+		_ = l.latLog.Write([]string{strconv.FormatInt(start.UnixMicro(), 10), firstAnswerUs, outcome})
 	}
 }
 
