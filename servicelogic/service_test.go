@@ -33,6 +33,14 @@ func scp(t *testing.T, mutate ...func(*servicelogic.Config)) (*servicelogic.Serv
 // scpWith is scp with the prepaid logic wrapped by wrap (nil: as it is).
 func scpWith(t *testing.T, wrap func(prepaid.Service) prepaid.Service, mutate ...func(*servicelogic.Config)) (*servicelogic.Service, *store.Store, string) {
 	t.Helper()
+	return scpFull(t, wrap, nil, mutate...)
+}
+
+// scpFull is scpWith with the service's dialogue events passed through
+// handler (nil: straight to the service).
+func scpFull(t *testing.T, wrap func(prepaid.Service) prepaid.Service, handler func(dialogue.Handler) dialogue.Handler,
+	mutate ...func(*servicelogic.Config)) (*servicelogic.Service, *store.Store, string) {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +91,11 @@ func scpWith(t *testing.T, wrap func(prepaid.Service) prepaid.Service, mutate ..
 	mc.Peers = []m3ua.Peer{{Name: "msc", Remote: []string{"127.0.0.1"}, PointCode: 1}}
 	tc := dialogue.DefaultConfig()
 	tc.AcceptAC = servicelogic.AcceptAC
-	sig, err := stack.New(stack.Config{M3UA: mc, TCAP: tc}, svc, quiet())
+	var h dialogue.Handler = svc
+	if handler != nil {
+		h = handler(svc)
+	}
+	sig, err := stack.New(stack.Config{M3UA: mc, TCAP: tc}, h, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
