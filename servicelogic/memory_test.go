@@ -39,15 +39,7 @@ func TestFinishedCallsAreNotKept(t *testing.T) {
 	w := &weakDialogues{}
 	svc, _, addr := scpFull(t, nil, func(h dialogue.Handler) dialogue.Handler { w.Handler = h; return w },
 		func(c *servicelogic.Config) { c.AnswerRecordDelay = time.Hour })
-	cfg := msc.DefaultConfig()
-	cfg.SCP = []string{addr}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	sim, err := msc.Start(ctx, cfg, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, _ := startMSC(t, addr, 10*time.Second)
 
 	const calls = 20
 	var wg sync.WaitGroup
@@ -65,12 +57,7 @@ func TestFinishedCallsAreNotKept(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if svc.Active() != 0 {
-		t.Fatalf("%d calls still active", svc.Active())
-	}
+	waitCallsEnded(t, svc)
 	w.mu.Lock()
 	begun := w.begun
 	w.mu.Unlock()

@@ -106,17 +106,36 @@ func scpFull(t *testing.T, wrap func(prepaid.Service) prepaid.Service, handler f
 	return svc, st, sig.Node.Addr().String()
 }
 
-func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
-	svc, st, addr := scp(t)
+// startMSC connects a simulated MSC to the SCP at addr for the rest of the
+// test; ctx ends after timeout.
+func startMSC(t *testing.T, addr string, timeout time.Duration) (sim *msc.Sim, ctx context.Context) {
+	t.Helper()
 	cfg := msc.DefaultConfig()
 	cfg.SCP = []string{addr}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
 	sim, err := msc.Start(ctx, cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sim.Close()
+	t.Cleanup(sim.Close)
+	return sim, ctx
+}
+
+// waitCallsEnded waits up to 5 s for the service to have no call left.
+func waitCallsEnded(t *testing.T, svc *servicelogic.Service) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := svc.Active(); n != 0 {
+		t.Fatalf("%d calls still active", n)
+	}
+}
+
+func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
+	svc, st, addr := scp(t)
+	sim, _ := startMSC(t, addr, 10*time.Second)
 
 	const calls = 40
 	var wg sync.WaitGroup
@@ -136,12 +155,7 @@ func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if svc.Active() != 0 {
-		t.Fatalf("%d calls still active", svc.Active())
-	}
+	waitCallsEnded(t, svc)
 	var cdrs []store.CDR
 	var acct store.Account
 	st.View(func(tx *store.Tx) (err error) {
@@ -169,15 +183,7 @@ func TestConcurrentCallsBalanceAndCDRs(t *testing.T) {
 
 func TestOverloadAnswersAtOnce(t *testing.T) {
 	svc, st, addr := scp(t, func(c *servicelogic.Config) { c.Overload.MaxCalls = 2 })
-	cfg := msc.DefaultConfig()
-	cfg.SCP = []string{addr}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	sim, err := msc.Start(ctx, cfg, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, _ := startMSC(t, addr, 10*time.Second)
 	long := msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", HoldTime: 1500 * time.Millisecond}
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
@@ -222,15 +228,7 @@ func TestOverloadWhenStoreBehind(t *testing.T) {
 		c.Overload.MaxStoreQueue = 3
 		c.Overload.Treatment = servicelogic.OverloadContinue
 	})
-	cfg := msc.DefaultConfig()
-	cfg.SCP = []string{addr}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	sim, err := msc.Start(ctx, cfg, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, ctx := startMSC(t, addr, 15*time.Second)
 
 	stall, stalled := make(chan struct{}), make(chan struct{})
 	var held sync.WaitGroup
@@ -315,15 +313,7 @@ func TestPanicInOneCallEndsOnlyThatCall(t *testing.T) {
 		pp = s.(*prepaid.Logic)
 		return &panicky{Service: s}
 	})
-	cfg := msc.DefaultConfig()
-	cfg.SCP = []string{addr}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	sim, err := msc.Start(ctx, cfg, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, ctx := startMSC(t, addr, 20*time.Second)
 	call := msc.Call{ServiceKey: 100, Calling: "31600000001", Called: "12", HoldTime: 100 * time.Millisecond, Wait: 2 * time.Second}
 	for i, wantAnswer := range []bool{false, false, true} {
 		res, _ := sim.Call(ctx, call)
@@ -331,12 +321,7 @@ func TestPanicInOneCallEndsOnlyThatCall(t *testing.T) {
 			t.Fatalf("call %d: answered %v, want %v (%+v)", i+1, answered, wantAnswer, res)
 		}
 	}
-	for deadline := time.Now().Add(5 * time.Second); svc.Active() > 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if svc.Active() != 0 {
-		t.Fatalf("%d calls still active after the panics", svc.Active())
-	}
+	waitCallsEnded(t, svc)
 	// The second call's fee is frozen until the sweeper sees it past its deadline.
 	sw := pp.Sweeper(svc.IsLive, 0, 0)
 	sw.Now = func() time.Time { return time.Now().Add(24 * time.Hour) }
