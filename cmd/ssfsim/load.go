@@ -206,7 +206,7 @@ out (queueing) or together (a pause of the SCP, its disk or the machine).`,
 	fl.StringVar(&mixFile, "mix", "", "file of weighted scenarios (YAML or JSON)")
 	fl.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fl.BoolVar(&progress, "progress", isTerminal(os.Stderr), "live progress line on stderr (default: when stderr is a terminal)")
-	fl.StringVar(&latencyLog, "latency-log", "", "write a CSV line per call to FILE: start (µs since the Unix epoch), first answer (µs; empty if it failed), outcome")
+	fl.StringVar(&latencyLog, "latency-log", "", "write a CSV line per call to `FILE`: start (µs since the Unix epoch), first answer (µs; empty if it failed), outcome")
 	return cmd
 }
 
