@@ -60,7 +60,7 @@ func TestCloseStopsServiceTimers(t *testing.T) {
 			t.Fatalf("dialogue %d: its hour-long timer was still running after the dialogue closed", i)
 		}
 	}
-	if stop := all[0].AfterFunc(0, 2); stop() {
+	if stop := all[0].AfterFunc(time.Hour, 2); stop() {
 		t.Fatal("AfterFunc on a closed dialogue started a timer")
 	}
 	all, stops = nil, nil
