@@ -20,7 +20,19 @@ type overlay struct {
 	m    map[string][]byte // bucket id byte + key -> value; nil value: deleted
 }
 
-func newOverlay(base uint64) *overlay { return &overlay{base: base, m: make(map[string][]byte)} }
+// newOverlay starts an overlay for about hint keys: the previous one's count,
+// so that under steady load the map is not rehashed while it fills (growing
+// from empty was ~40 % of the syncer's overlay time, on every answer's path).
+func newOverlay(base uint64, hint int) *overlay {
+	return &overlay{base: base, m: make(map[string][]byte, hint)}
+}
+
+// size is the number of keys the overlay holds.
+func (o *overlay) size() int {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	return len(o.m)
+}
 
 func overlayKey(id bucketID, key []byte) string {
 	b := make([]byte, 0, 1+len(key))

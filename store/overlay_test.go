@@ -5,7 +5,7 @@ import "testing"
 // The call path reads through the overlay several times a call: a lookup
 // must not allocate.
 func TestOverlayGetDoesNotAllocate(t *testing.T) {
-	o := newOverlay(0)
+	o := newOverlay(0, 0)
 	rec := &redo{}
 	rec.put(bAccounts, []byte("A-1001"), []byte("v"))
 	o.add(rec.b)

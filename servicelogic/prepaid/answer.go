@@ -38,6 +38,40 @@ func (l *Logic) MarkAnswered(ctx context.Context, callID string, seq uint32, at 
 	return nil
 }
 
+// callTx is a call's reservation, and its account once needed, as one
+// transaction reads and changes them: DeductFee's and ReturnFee's steps
+// work on it, and Settle runs both on one read and one write.
+type callTx struct {
+	tx *store.Tx
+	r  store.Reservation
+	a  *store.Account
+}
+
+// openCall loads the call's reservation, like openReservation.
+func openCall(tx *store.Tx, callID string) (*callTx, error, error) {
+	r, refusal, err := openReservation(tx, callID)
+	if refusal != nil || err != nil {
+		return nil, refusal, err
+	}
+	return &callTx{tx: tx, r: r}, nil, nil
+}
+
+// account reads the reservation's account on first use; the money
+// movements then change this copy, and write it, in place.
+func (c *callTx) account() (*store.Account, error) {
+	if c.a == nil {
+		a, err := c.tx.Account(c.r.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		c.a = &a
+	}
+	return c.a, nil
+}
+
+// save writes the reservation back.
+func (c *callTx) save() error { return c.tx.PutReservation(&c.r) }
+
 // openReservation loads the call's reservation for DeductFee, ReturnFee and
 // MarkAnswered; a call id it does not know is a refusal naming it.
 func openReservation(tx *store.Tx, callID string) (r store.Reservation, refusal, err error) {

@@ -30,10 +30,21 @@ func (l *Logic) DeductFee(ctx context.Context, req DeductRequest) (DeductResult,
 
 // deductTx is DeductFee's transaction.
 func (l *Logic) deductTx(tx *store.Tx, req DeductRequest) (DeductResult, error, error) {
-	r, refusal, err := openReservation(tx, req.CallID)
+	c, refusal, err := openCall(tx, req.CallID)
 	if refusal != nil || err != nil {
 		return DeductResult{}, refusal, err
 	}
+	res, refusal, err := l.deduct(c, req)
+	if refusal != nil || err != nil || res.Replayed {
+		return res, refusal, err
+	}
+	return res, nil, c.save()
+}
+
+// deduct charges req on the call's reservation and account as c holds
+// them; the caller saves the reservation unless the result is a replay.
+func (l *Logic) deduct(c *callTx, req DeductRequest) (DeductResult, error, error) {
+	r := &c.r
 	if op, ok := r.FindOp(store.OpDeduct, req.Seq); ok {
 		// A retry asks what the first asked (charged + shortfall): another
 		// amount under a used seq is a new request, which a replay would drop.
@@ -45,18 +56,15 @@ func (l *Logic) deductTx(tx *store.Tx, req DeductRequest) (DeductResult, error, 
 	if r.State != store.ReservationOpen {
 		return DeductResult{}, &CallError{CallID: req.CallID, Err: store.ErrClosed}, nil
 	}
-	a, err := tx.Account(r.AccountID)
+	a, err := c.account()
 	if err != nil {
 		return DeductResult{}, nil, err
 	}
 	charge := min(req.Amount, r.Frozen)
-	if err := tx.Charge(&a, &r, charge, l.now()); err != nil {
+	if err := c.tx.Charge(a, r, charge, l.now()); err != nil {
 		return DeductResult{}, nil, err
 	}
 	// The op keeps the shortfall in its Seconds field.
 	r.Ops = append(r.Ops, store.Op{Kind: store.OpDeduct, Seq: req.Seq, Amount: charge, Seconds: req.Amount - charge, Balance: a.Available})
-	if err := tx.PutReservation(&r); err != nil {
-		return DeductResult{}, nil, err
-	}
 	return DeductResult{Charged: charge, Shortfall: req.Amount - charge, Frozen: r.Frozen, TotalCharged: r.Charged}, nil, nil
 }

@@ -27,47 +27,56 @@ func (l *Logic) ReturnFee(ctx context.Context, req ReturnRequest) (ReturnResult,
 
 // returnTx is ReturnFee's transaction.
 func (l *Logic) returnTx(tx *store.Tx, req ReturnRequest) (ReturnResult, error, error) {
-	r, refusal, err := openReservation(tx, req.CallID)
+	c, refusal, err := openCall(tx, req.CallID)
 	if refusal != nil || err != nil {
 		return ReturnResult{}, refusal, err
 	}
+	res, refusal, err := l.returnFee(c, req)
+	if refusal != nil || err != nil || res.Replayed {
+		return res, refusal, err
+	}
+	return res, nil, c.save()
+}
+
+// returnFee releases what is still frozen on the call's reservation and
+// writes the CDR; the caller saves the reservation unless the result is a
+// replay.
+func (l *Logic) returnFee(c *callTx, req ReturnRequest) (ReturnResult, error, error) {
+	r := &c.r
 	if op, ok := r.FindOp(store.OpReturn, req.Seq); ok {
 		return ReturnResult{Returned: op.Amount, TotalCharged: r.Charged, Replayed: true}, nil, nil
 	}
 	if r.State != store.ReservationOpen {
 		return ReturnResult{}, &CallError{CallID: req.CallID, Err: store.ErrClosed}, nil
 	}
-	a, err := tx.Account(r.AccountID)
+	a, err := c.account()
 	if err != nil {
 		return ReturnResult{}, nil, err
 	}
 	now := l.now()
-	returned, err := tx.Release(&a, &r, store.ReservationSettled, now)
+	returned, err := c.tx.Release(a, r, store.ReservationSettled, now)
 	if err != nil {
 		return ReturnResult{}, nil, err
 	}
 	if req.CDR != nil {
-		c := *req.CDR // the caller's copy stays as it was if the batch reruns
-		c.CallID, c.AccountID, c.Charged, c.Currency = r.CallID, r.AccountID, r.Charged, a.Currency
-		if c.End.IsZero() {
-			c.End = now
+		cdr := *req.CDR // the caller's copy stays as it was if the batch reruns
+		cdr.CallID, cdr.AccountID, cdr.Charged, cdr.Currency = r.CallID, r.AccountID, r.Charged, a.Currency
+		if cdr.End.IsZero() {
+			cdr.End = now
 		}
-		if c.Start.IsZero() {
-			c.Start = r.Created
+		if cdr.Start.IsZero() {
+			cdr.Start = r.Created
 		}
-		if c.Answer.IsZero() {
-			c.Answer = r.AnsweredAt
+		if cdr.Answer.IsZero() {
+			cdr.Answer = r.AnsweredAt
 		}
-		if c.CallClass == "" {
-			c.CallClass = r.Tariff.Class
+		if cdr.CallClass == "" {
+			cdr.CallClass = r.Tariff.Class
 		}
-		if err := tx.AppendCDR(&c); err != nil {
+		if err := c.tx.AppendCDR(&cdr); err != nil {
 			return ReturnResult{}, nil, err
 		}
 	}
 	r.Ops = append(r.Ops, store.Op{Kind: store.OpReturn, Seq: req.Seq, Amount: returned, Balance: a.Available})
-	if err := tx.PutReservation(&r); err != nil {
-		return ReturnResult{}, nil, err
-	}
 	return ReturnResult{Returned: returned, TotalCharged: r.Charged}, nil, nil
 }

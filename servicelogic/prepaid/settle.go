@@ -25,13 +25,28 @@ func (l *Logic) Settle(ctx context.Context, d DeductRequest, r ReturnRequest) (D
 	var rr ReturnResult
 	err := l.run(ctx, func(tx *store.Tx) (error, error) {
 		dr, rr = DeductResult{}, ReturnResult{}
-		var refusal, err error
+		// One read and one write of the reservation (and one read of the
+		// account) for both steps: the end of a call is half of a prepaid
+		// call's store work.
+		c, refusal, err := openCall(tx, d.CallID)
+		if refusal != nil || err != nil {
+			return refusal, err
+		}
+		changed := false
 		if d.Amount > 0 {
-			if dr, refusal, err = l.deductTx(tx, d); refusal != nil || err != nil {
+			if dr, refusal, err = l.deduct(c, d); refusal != nil || err != nil {
 				return refusal, err
 			}
+			changed = !dr.Replayed
 		}
-		rr, refusal, err = l.returnTx(tx, r)
+		rr, refusal, err = l.returnFee(c, r)
+		if err != nil {
+			return nil, err
+		}
+		changed = changed || (refusal == nil && !rr.Replayed)
+		if changed { // a replay, or a refusal, changed nothing
+			err = c.save()
+		}
 		return refusal, err
 	})
 	if err != nil {
