@@ -576,7 +576,7 @@ func (s *Store) checkpoint() error {
 	}
 	s.records, s.handed, s.needCheckpoint = nil, 0, false
 	s.journal.rewind()
-	s.overlay.Store(newOverlay(s.seq, s.overlay.Load().size()))
+	s.overlay.Store(newOverlay(s.seq, s.overlay.Load()))
 	s.dirty.Store(false)
 	return nil
 }

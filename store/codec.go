@@ -45,6 +45,10 @@ func intToTime(v int64) time.Time {
 type decoder struct {
 	b   []byte
 	bad bool
+	// s is a copy of the record from its first non-empty string on: the
+	// strings decoded are slices of it, one allocation a record instead
+	// of one a field (a reservation has a dozen).
+	s string
 }
 
 func (d *decoder) fail() { d.bad = true; d.b = nil }
@@ -85,7 +89,14 @@ func (d *decoder) str() string {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	if n == 0 {
+		return ""
+	}
+	if len(d.b) > len(d.s) {
+		d.s = string(d.b)
+	}
+	at := len(d.s) - len(d.b)
+	s := d.s[at : at+int(n)]
 	d.b = d.b[n:]
 	return s
 }

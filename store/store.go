@@ -165,7 +165,7 @@ func Open(path string, opts Options) (*Store, error) {
 			err = s.recover()
 		}
 	}
-	s.overlay.Store(newOverlay(s.seq, 0))
+	s.overlay.Store(newOverlay(s.seq, nil))
 	s.readOnly = opts.ReadOnly
 	if err != nil {
 		db.Close()
