@@ -12,7 +12,7 @@ func TestDecodedStringsOutliveTheirBytes(t *testing.T) {
 	for _, tc := range []Subscriber{
 		{MSISDN: "31612345001", IMSI: "204081234567890", Name: "Ann", VPN: true, Prepaid: true, GroupID: "G1", ShortNumber: "201", AccountID: "A-1"},
 		{MSISDN: "31612345002", GroupID: "G1", ShortNumber: "202"}, // empty strings before and between
-		{MSISDN: "", Name: "", AccountID: "A-9"},                      // only the last set
+		{MSISDN: "", Name: "", AccountID: "A-9"},                   // only the last set
 		{},
 	} {
 		b := encodeSubscriber(&tc)
