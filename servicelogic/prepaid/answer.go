@@ -72,6 +72,21 @@ func (c *callTx) account() (*store.Account, error) {
 // save writes the reservation back.
 func (c *callTx) save() error { return c.tx.PutReservation(&c.r) }
 
+// callStep runs one step (DeductFee's, ReturnFee's) alone on the call's
+// reservation and writes it back unless the step was refused or a replay.
+func callStep[R interface{ replayed() bool }](tx *store.Tx, callID string, step func(*callTx) (R, error, error)) (R, error, error) {
+	c, refusal, err := openCall(tx, callID)
+	if refusal != nil || err != nil {
+		var none R
+		return none, refusal, err
+	}
+	res, refusal, err := step(c)
+	if refusal != nil || err != nil || res.replayed() {
+		return res, refusal, err
+	}
+	return res, nil, c.save()
+}
+
 // openReservation loads the call's reservation for DeductFee, ReturnFee and
 // MarkAnswered; a call id it does not know is a refusal naming it.
 func openReservation(tx *store.Tx, callID string) (r store.Reservation, refusal, err error) {

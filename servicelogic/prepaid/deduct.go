@@ -30,15 +30,7 @@ func (l *Logic) DeductFee(ctx context.Context, req DeductRequest) (DeductResult,
 
 // deductTx is DeductFee's transaction.
 func (l *Logic) deductTx(tx *store.Tx, req DeductRequest) (DeductResult, error, error) {
-	c, refusal, err := openCall(tx, req.CallID)
-	if refusal != nil || err != nil {
-		return DeductResult{}, refusal, err
-	}
-	res, refusal, err := l.deduct(c, req)
-	if refusal != nil || err != nil || res.Replayed {
-		return res, refusal, err
-	}
-	return res, nil, c.save()
+	return callStep(tx, req.CallID, func(c *callTx) (DeductResult, error, error) { return l.deduct(c, req) })
 }
 
 // deduct charges req on the call's reservation and account as c holds

@@ -27,15 +27,7 @@ func (l *Logic) ReturnFee(ctx context.Context, req ReturnRequest) (ReturnResult,
 
 // returnTx is ReturnFee's transaction.
 func (l *Logic) returnTx(tx *store.Tx, req ReturnRequest) (ReturnResult, error, error) {
-	c, refusal, err := openCall(tx, req.CallID)
-	if refusal != nil || err != nil {
-		return ReturnResult{}, refusal, err
-	}
-	res, refusal, err := l.returnFee(c, req)
-	if refusal != nil || err != nil || res.Replayed {
-		return res, refusal, err
-	}
-	return res, nil, c.save()
+	return callStep(tx, req.CallID, func(c *callTx) (ReturnResult, error, error) { return l.returnFee(c, req) })
 }
 
 // returnFee releases what is still frozen on the call's reservation and

@@ -121,6 +121,8 @@ type DeductResult struct {
 	Replayed     bool
 }
 
+func (r DeductResult) replayed() bool { return r.Replayed }
+
 // ReturnRequest closes a call's reservation. CDR, if not nil, is stored in
 // the same transaction; its CallID, AccountID, Charged and Currency are
 // filled in from the reservation.
@@ -136,6 +138,8 @@ type ReturnResult struct {
 	TotalCharged int64 // charged on the call in all
 	Replayed     bool
 }
+
+func (r ReturnResult) replayed() bool { return r.Replayed }
 
 // RechargeRequest tops up an account. A non-empty Ref (voucher or payment
 // id) makes it idempotent per account.
