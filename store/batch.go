@@ -89,8 +89,8 @@ func (s *Store) queue(ctx context.Context, c *batchCall) error {
 			return ErrStoreClosed
 		}
 	}
-	if err == nil {
-		s.batched.Add(1)
+	if err == nil && !c.checkpoint {
+		s.batched.Add(1) // BatchStats: an Update is not a Batch call
 	}
 	return err
 }

@@ -309,3 +309,22 @@ func TestBatchCloseAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BatchStats counts Batch calls and the group commits that carried them: an
+// Update (committed alone, with a checkpoint) is neither, so that the ratio
+// stays the mean batch size (`scpd status`, the metrics).
+func TestBatchStatsCountBatchCallsOnly(t *testing.T) {
+	st := openWith(t, Options{})
+	if err := st.Update(createAccountFn("U1")); err != nil {
+		t.Fatal(err)
+	}
+	if calls, commits := st.BatchStats(); calls != 0 || commits != 0 {
+		t.Errorf("after an Update: %d calls in %d commits, want 0 in 0", calls, commits)
+	}
+	if err := st.Batch(context.Background(), createAccountFn("B1")); err != nil {
+		t.Fatal(err)
+	}
+	if calls, commits := st.BatchStats(); calls != 1 || commits != 1 {
+		t.Errorf("after a Batch: %d calls in %d commits, want 1 in 1", calls, commits)
+	}
+}
