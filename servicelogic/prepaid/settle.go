@@ -43,8 +43,9 @@ func (l *Logic) Settle(ctx context.Context, d DeductRequest, r ReturnRequest) (D
 		if err != nil {
 			return nil, err
 		}
-		changed = changed || (refusal == nil && !rr.Replayed)
-		if changed { // a replay, or a refusal, changed nothing
+		// Written back if either step changed it; a replay or a refusal
+		// changes nothing.
+		if changed || (refusal == nil && !rr.Replayed) {
 			err = c.save()
 		}
 		return refusal, err
