@@ -293,9 +293,9 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	}
 
 	// Wrong command lines: exit 2, one line saying what to do.
-	fails(t, dir, 2, "takes ID AMOUNT", append([]string{"account", "recharge", "A-9"}, c...)...)
+	fails(t, dir, 2, "scpd: account recharge takes ID AMOUNT, got 1 argument (e.g. scpd account recharge", append([]string{"account", "recharge", "A-9"}, c...)...)
 	fails(t, dir, 2, "AMOUNT: must be a whole number of minor units", append([]string{"account", "recharge", "A-9", "5.5"}, c...)...)
-	fails(t, dir, 2, `scpd account has no command "refill"; use one of: add, block,`, append([]string{"account", "refill", "A-9", "5"}, c...)...)
+	fails(t, dir, 2, `scpd: account has no command "refill"; use one of: add, block,`, append([]string{"account", "refill", "A-9", "5"}, c...)...)
 	fails(t, dir, 2, "unknown flag: --frobnicate", append([]string{"subscriber", "list", "--frobnicate"}, c...)...)
 	// Validation: the field and the rule.
 	fails(t, dir, 1, "msisdn: must be 5-15 digits", append([]string{"subscriber", "add", "12", "--prepaid", "--account", "A-9"}, c...)...)
@@ -352,7 +352,7 @@ func TestCLIDirectDB(t *testing.T) {
 		t.Fatalf("audit:\n%s", out)
 	}
 	run("backup", filepath.Join(dir, "copy.db"))
-	fails(t, dir, 2, "takes MSISDN", "subscriber", "show", "--db", db)
+	fails(t, dir, 2, "scpd: subscriber show takes MSISDN, got 0 arguments", "subscriber", "show", "--db", db)
 
 	// Write a bad balance behind the ledger's back: audit exits non-zero and says which account.
 	corruptAvailable(t, db, "A-77", +7)

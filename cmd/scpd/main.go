@@ -156,17 +156,24 @@ func nounVerbs(c *cobra.Command) {
 				verbs = append(verbs, v.Name())
 			}
 		}
-		return usagef("%s has no command %q; use one of: %s", c.CommandPath(), argv[0], strings.Join(verbs, ", "))
+		return usagef("%s has no command %q; use one of: %s", commandName(c), argv[0], strings.Join(verbs, ", "))
 	}
+}
+
+// commandName is c's path without the program's name, which run already
+// prints before every error ("scpd: account show takes ID, …").
+func commandName(c *cobra.Command) string {
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
 }
 
 // args checks the positional arguments, naming what is expected.
 func args(names ...string) cobra.PositionalArgs {
 	return func(c *cobra.Command, got []string) error {
+		cmd := commandName(c)
 		if len(got) == len(names) {
 			for i, g := range got {
 				if strings.TrimSpace(g) == "" {
-					return usagef("%s: %s must not be empty", c.CommandPath(), names[i])
+					return usagef("%s: %s must not be empty", cmd, names[i])
 				}
 			}
 			return nil
@@ -179,6 +186,10 @@ func args(names ...string) cobra.PositionalArgs {
 		if c.Example != "" {
 			ex = " (e.g. " + strings.TrimSpace(strings.Split(c.Example, "\n")[0]) + ")"
 		}
-		return usagef("%s takes %s, got %d argument(s)%s", c.CommandPath(), want, len(got), ex)
+		plural := "s"
+		if len(got) == 1 {
+			plural = ""
+		}
+		return usagef("%s takes %s, got %d argument%s%s", cmd, want, len(got), plural, ex)
 	}
 }
