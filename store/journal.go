@@ -74,6 +74,20 @@ func journalHeader(dbID []byte) []byte {
 	return h
 }
 
+// IsJournal tells whether the file at path begins as an scpd journal does:
+// for tools that must not write over one (it holds answered commits that
+// its database's file does not have yet).
+func IsJournal(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := make([]byte, len(journalMagic))
+	_, err = io.ReadFull(f, h)
+	return err == nil && bytes.Equal(h, journalMagic)
+}
+
 // readJournalHeader checks the header and returns the database id in it.
 func readJournalHeader(f *os.File, path string) ([]byte, error) {
 	h := make([]byte, 28)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,38 @@ func TestValidation(t *testing.T) {
 	})
 	if err == nil || err.Error() != "id: must be 1-32 letters, digits, '.', '_' or '-'" {
 		t.Fatalf("account id: %v", err)
+	}
+
+	// Validity: the last day the store can hold is taken and read back as
+	// given; the day after it, and "9999-12-31", are refused — not stored
+	// wrapped into the past.
+	last := time.Date(2261, 12, 31, 23, 59, 59, 0, time.UTC)
+	for _, tc := range []struct {
+		until time.Time
+		ok    bool
+	}{
+		{last, true},
+		{time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), false},
+		{time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC), false},
+	} {
+		id := "V-" + strconv.Itoa(tc.until.Year())
+		err := st.Update(func(tx *Tx) error {
+			_, err := tx.CreateAccount(Account{ID: id, Currency: "EUR", ValidUntil: tc.until}, t0)
+			return err
+		})
+		var ve *ValidationError
+		switch {
+		case tc.ok && err != nil:
+			t.Fatalf("valid until %v: %v", tc.until, err)
+		case !tc.ok && (!errors.As(err, &ve) || ve.Field != "valid_until"):
+			t.Fatalf("valid until %v: got %v, want a valid_until error", tc.until, err)
+		case tc.ok:
+			var a Account
+			if err := st.View(func(tx *Tx) error { a, err = tx.Account(id); return err }); err != nil || !a.ValidUntil.Equal(tc.until) {
+				t.Fatalf("valid until %v read back as %v (%v)", tc.until, a.ValidUntil, err)
+			}
+		}
 	}
 }
 

@@ -138,8 +138,19 @@ func validateAccount(a *Account) error {
 	if a.MinThreshold < 0 || a.MinThreshold > maxMoney {
 		return invalid("min_threshold", "must be 0-9007199254740992 minor units")
 	}
-	if !a.ValidUntil.IsZero() && a.ValidUntil.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) {
-		return invalid("valid_until", "must be after 2000-01-01 (or empty for no end)")
+	if !a.ValidUntil.IsZero() && !StorableTime(a.ValidUntil) {
+		return invalid("valid_until", StorableTimeRule+" (or empty for no end)")
 	}
 	return nil
 }
+
+// StorableTime tells whether t is a date the store keeps as given. Times are
+// stored as nanoseconds since 1970 (codec.go), which end in April 2262: a
+// later date would come back centuries in the past (an account "valid until
+// 9999-12-31" expired at once, a reservation's deadline passed at once).
+func StorableTime(t time.Time) bool {
+	return !t.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) && t.Before(time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// StorableTimeRule is the rule StorableTime checks, for validation errors.
+const StorableTimeRule = "must be from 2000-01-01 to 2261-12-31"

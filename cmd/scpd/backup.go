@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scpd/scpd/cmd/scpd/internal/config"
 	"github.com/scpd/scpd/store"
 )
 
@@ -28,11 +29,8 @@ file's name followed by -wal: its commits belong to the file replaced).`,
 		Args:    args("FILE"),
 		RunE: func(c *cobra.Command, argv []string) error {
 			dst := argv[0]
-			if err := refuseLiveFile("backup FILE", dst); err != nil {
+			if err := a.checkOutputFile("backup FILE", dst, force); err != nil {
 				return err
-			}
-			if _, err := os.Stat(dst); err == nil && !force {
-				return usagef("%s exists: choose another name or pass --force", dst)
 			}
 			if a.dbPath != "" {
 				if abs1, _ := filepath.Abs(dst); abs1 == mustAbs(a.dbPath) {
@@ -95,6 +93,66 @@ func mustAbs(p string) string {
 // lock of — a running daemon's database: a new file renamed over it would
 // leave the daemon writing into the unlinked old one, and lose everything
 // written from then on.
+// checkOutputFile refuses an output path whose writing would destroy
+// something: anything but a regular file (the file is written beside and
+// renamed over it: a device or a directory would be replaced), a file in
+// the daemon's data directory (its journal, token or database), an scpd
+// journal anywhere, a database a running scpd holds; and any existing file
+// without --force.
+func (a *app) checkOutputFile(what, path string, force bool) error {
+	if dir := a.dataDir(); dir != "" {
+		if abs, err := filepath.Abs(filepath.Dir(path)); err == nil && abs == dir {
+			return usagef("%s: %s is in scpd's data directory, beside its database, journal and token: write to another directory", what, path)
+		}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // does not exist (or cannot be seen): the write says why if it fails
+	}
+	if !fi.Mode().IsRegular() {
+		return usagef("%s: %s is not a regular file (%s): name a file to write", what, path, fileKind(fi.Mode()))
+	}
+	if store.IsJournal(path) {
+		return usagef("%s: %s is an scpd journal, holding commits its database's file does not have yet: write to another file", what, path)
+	}
+	if err := refuseLiveFile(what, path); err != nil {
+		return err
+	}
+	if !force {
+		return usagef("%s exists: choose another name or pass --force", path)
+	}
+	return nil
+}
+
+// dataDir is the absolute data directory of the configuration the daemon
+// would run with (--config, else the embedded default); "" if it does not
+// load, in which case the other checks still apply.
+func (a *app) dataDir() string {
+	cfg, err := config.Load(a.configPath)
+	if err != nil || cfg.DataDir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return ""
+	}
+	return abs
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a plain file"
+}
+
 func refuseLiveFile(what, path string) error {
 	f, err := os.Open(path)
 	if err != nil {

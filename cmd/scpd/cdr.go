@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -109,12 +108,9 @@ func (a *app) cdrCommand() *cobra.Command {
 			}
 			toFile := output != "" && output != "-"
 			if toFile {
-				if err := refuseLiveFile("--output", output); err != nil {
-					return err
-				}
 				// Exports are kept as billing records: never replace one by accident.
-				if _, err := os.Stat(output); err == nil && !force {
-					return usagef("%s exists: choose another name or pass --force", output)
+				if err := a.checkOutputFile("--output", output, force); err != nil {
+					return err
 				}
 			}
 			b, err := a.openRead()

@@ -17,22 +17,54 @@ import (
 // unlinked old file and everything written after the backup was lost.
 func TestBackupRefusesLiveDatabase(t *testing.T) {
 	dir := t.TempDir()
-	cfg, _, _ := startDaemon(t, dir)
+	cfg, url, _ := startDaemon(t, dir)
 	db := filepath.Join(dir, "data", "scpd.db")
 	before, err := os.Stat(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := []string{"--config", cfg}
-	fails(t, dir, 2, "held by a running scpd serve", append([]string{"backup", db, "--force"}, c...)...)
-	fails(t, dir, 2, "held by a running scpd serve", append([]string{"cdr", "export", "--output", db}, c...)...)
-	after, err := os.Stat(db)
-	if err != nil || !os.SameFile(before, after) {
+	// The data directory's files: the database, its journal (answered
+	// commits the file does not have yet) and the admin token were each
+	// replaced by a --force'd backup or export.
+	wal, token := db+"-wal", filepath.Join(dir, "data", "admin.token")
+	var kept []os.FileInfo
+	for _, p := range []string{db, wal, token} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, fi)
+		fails(t, dir, 2, "is in scpd's data directory", append([]string{"backup", p, "--force"}, c...)...)
+		fails(t, dir, 2, "is in scpd's data directory", append([]string{"cdr", "export", "--output", p, "--force"}, c...)...)
+	}
+	// The same database through the admin API alone (the embedded config's
+	// data directory is another): its lock refuses it.
+	api := []string{"--admin", url, "--token-file", token}
+	fails(t, dir, 2, "held by a running scpd serve", append([]string{"backup", db, "--force"}, api...)...)
+	// A journal anywhere (copied, or the -wal of another database), a
+	// directory, a device: refused whatever --force says.
+	walCopy := filepath.Join(dir, "other.db-wal")
+	if b, err := os.ReadFile(wal); err != nil || os.WriteFile(walCopy, b, 0o600) != nil {
+		t.Fatal("copying the journal", err)
+	}
+	fails(t, dir, 2, "is an scpd journal", append([]string{"backup", walCopy, "--force"}, c...)...)
+	fails(t, dir, 2, "is an scpd journal", append([]string{"cdr", "export", "-o", walCopy, "--force"}, c...)...)
+	fails(t, dir, 2, "is not a regular file (a directory)", append([]string{"backup", t.TempDir(), "--force"}, c...)...)
+	fails(t, dir, 2, "is not a regular file (a device)", append([]string{"cdr", "export", "-o", os.DevNull, "--force"}, c...)...)
+	for i, p := range []string{db, wal, token} {
+		after, err := os.Stat(p)
+		if err != nil || !os.SameFile(kept[i], after) {
+			t.Fatalf("%s was replaced (%v)", p, err)
+		}
+	}
+	if after, err := os.Stat(db); err != nil || !os.SameFile(before, after) {
 		t.Fatalf("the daemon's database file was replaced (%v)", err)
 	}
 	// A write after the attempts is in the file the daemon restarts from.
 	ok(t, dir, append([]string{"account", "add", "A-KEEP", "--opening", "100"}, c...)...)
 	ok(t, dir, append([]string{"backup", filepath.Join(dir, "copy.db")}, c...)...)
+	ok(t, dir, append([]string{"backup", filepath.Join(dir, "copy.db"), "--force"}, c...)...) // an older backup is replaced
 }
 
 // Negative --limit/--ledger values were taken silently (as "all"), and a

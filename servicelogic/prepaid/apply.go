@@ -29,6 +29,8 @@ func (r *ApplyRequest) validate() error {
 		return &store.ValidationError{Field: "min_amount", Rule: "must be 0-amount"}
 	case r.Deadline.IsZero():
 		return &store.ValidationError{Field: "deadline", Rule: "required"}
+	case !store.StorableTime(r.Deadline):
+		return &store.ValidationError{Field: "deadline", Rule: store.StorableTimeRule}
 	case r.Seconds < 0:
 		return &store.ValidationError{Field: "seconds", Rule: "must not be negative"}
 	}

@@ -157,6 +157,15 @@ func TestMinAmountAndUnknownCalls(t *testing.T) {
 	if _, err := l.ApplyFee(ctx, ApplyRequest{CallID: "c3", AccountID: "A", Amount: -1}); !errors.As(err, &ve) || ve.Field != "amount" {
 		t.Errorf("negative amount: %v", err)
 	}
+	// A deadline the store cannot keep would come back centuries off: one
+	// past 2262 passed at once, one before 1678 froze the fee until 2184.
+	for _, at := range []time.Time{time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		req := apply("c4", 1, "A", 10, 0)
+		req.Deadline = at
+		if _, err := l.ApplyFee(ctx, req); !errors.As(err, &ve) || ve.Field != "deadline" {
+			t.Errorf("deadline %v: %v", at, err)
+		}
+	}
 	mustAudit(t, st)
 }
 
