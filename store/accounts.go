@@ -31,6 +31,21 @@ func (t *Tx) putAccount(a *Account) error {
 // CreateAccount creates an account whose Available is its Opening balance;
 // the opening balance is the first ledger entry.
 func (t *Tx) CreateAccount(a Account, at time.Time) (Account, error) {
+	// Balances are the ledger's: a new account holds its opening balance
+	// alone. Other balances are refused rather than dropped, or an import
+	// of "scpd account list --json" output would reset every balance to
+	// its opening without a word.
+	const carry = "must be 0 in a new account: give the balance to carry over as opening"
+	switch {
+	case a.Available != 0 && a.Available != a.Opening:
+		return Account{}, invalid("available", "must equal opening in a new account (or be left out): give the balance to carry over as opening")
+	case a.Frozen != 0:
+		return Account{}, invalid("frozen", carry)
+	case a.Charged != 0:
+		return Account{}, invalid("charged", carry)
+	case a.Recharged != 0:
+		return Account{}, invalid("recharged", carry)
+	}
 	a.Available, a.Frozen, a.Charged, a.Recharged = a.Opening, 0, 0, 0
 	a.Created, a.Updated = at, at
 	if err := validateAccount(&a); err != nil {

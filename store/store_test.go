@@ -218,6 +218,26 @@ func TestValidation(t *testing.T) {
 		t.Fatalf("account id: %v", err)
 	}
 
+	// Balances come from the ledger: a new account given others (an
+	// import of "account list --json" output) is refused, not reset.
+	for _, tc := range []struct {
+		a     Account
+		field string
+	}{
+		{Account{Opening: 500, Available: 4930}, "available"},
+		{Account{Opening: 500, Frozen: 60}, "frozen"},
+		{Account{Opening: 500, Charged: 70}, "charged"},
+		{Account{Opening: 500, Recharged: 1000}, "recharged"},
+		{Account{Opening: 500, Available: 500}, ""}, // a fresh account's own output
+	} {
+		tc.a.ID, tc.a.Currency = "B-"+tc.field, "EUR"
+		err := st.Update(func(tx *Tx) error { _, err := tx.CreateAccount(tc.a, t0); return err })
+		var ve *ValidationError
+		if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ve) || ve.Field != tc.field) {
+			t.Fatalf("create %+v: got %v, want a %q error", tc.a, err, tc.field)
+		}
+	}
+
 	// Validity: the last day the store can hold is taken and read back as
 	// given; the day after it, and "9999-12-31", are refused — not stored
 	// wrapped into the past.

@@ -20,7 +20,9 @@ func (a *app) importCommand() *cobra.Command {
 		Long: `import reads a document with the lists tariffs, groups, accounts and
 subscribers (each record as "scpd ... --json" prints it) and creates them in one
 transaction: if any record is invalid or exists already, nothing is created
-and the error names the record. "-" reads standard input.`,
+and the error names the record. "-" reads standard input. An account starts
+with its opening balance alone: give the balance to carry over as opening,
+and leave available, frozen, charged and recharged out (they are refused).`,
 		Example: `  scpd import acme.yaml
   scpd import --db scpd-data/scpd.db migration.json`,
 		Args: args("FILE"),
