@@ -15,7 +15,10 @@ var (
 	ErrSchemaTooNew  = errors.New("schema version is newer than this scpd supports")
 	ErrLocked        = errors.New("database file is locked by another process (is scpd serve running? use the admin API, or stop it)")
 	ErrCorruptRecord = errors.New("corrupt record")
-	ErrLedgerReplay  = errors.New("ledger does not replay to the balances it records")
+	// ErrNotDatabase: the path names something else than a bbolt file (or
+	// one whose first pages are damaged).
+	ErrNotDatabase  = errors.New("not an scpd database (a bbolt file)")
+	ErrLedgerReplay = errors.New("ledger does not replay to the balances it records")
 )
 
 // ValidationError names the field that is wrong and the rule it breaks, so

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,10 +131,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("store: open %s: %w", path, err)
-		}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("store: open %s: %w: not a regular file", path, ErrNotDatabase)
+	} else if err != nil && opts.ReadOnly {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: opts.LockTimeout,
@@ -148,6 +149,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+		}
+		// bbolt's words for a file that is not one of its own ("invalid
+		// database", "file size too small 3449") name no file and no remedy.
+		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) ||
+			errors.Is(err, bolterrors.ErrChecksum) || strings.HasPrefix(err.Error(), "file size too small") {
+			return nil, fmt.Errorf("store: open %s: %w: the wrong file, or its header is damaged (bbolt: %v)", path, ErrNotDatabase, err)
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}

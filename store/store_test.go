@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -396,6 +398,33 @@ func TestAuditDetectsCorruptBalance(t *testing.T) {
 	for _, want := range []string{"off by 7", "available is 1507, the ledger says 1500", "totals"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("audit report lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// A path naming something else than a database gets ErrNotDatabase, with
+// the path, instead of bbolt's "invalid database" or "file size too small
+// 3449" (or "bad file descriptor" for a device).
+func TestOpenRefusesWhatIsNotADatabase(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "serve.log")
+	if err := os.WriteFile(text, bytes.Repeat([]byte("time=2026-11-27 level=INFO msg=ready\n"), 100), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	short := filepath.Join(dir, "short.txt")
+	if err := os.WriteFile(short, []byte("hello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{text, short, dir, os.DevNull} {
+		for _, ro := range []bool{false, true} {
+			st, err := Open(p, Options{ReadOnly: ro})
+			if err == nil {
+				st.Close()
+				t.Fatalf("open %s (read-only %v): no error", p, ro)
+			}
+			if !errors.Is(err, ErrNotDatabase) || !strings.Contains(err.Error(), p) {
+				t.Errorf("open %s (read-only %v): %v", p, ro, err)
+			}
 		}
 	}
 }
