@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -38,8 +39,9 @@ func (t *Tx) Recharge(accountID string, amount int64, ref string, at time.Time) 
 	if amount <= 0 || amount > maxMoney {
 		return Account{}, false, invalid("amount", "must be 1-9007199254740992 minor units")
 	}
-	if len(ref) > 64 {
-		return Account{}, false, invalid("ref", "must be at most 64 characters")
+	// A ref is matched exactly: "v1 " would be another voucher than "v1".
+	if !isText(ref, 64) || strings.TrimSpace(ref) != ref {
+		return Account{}, false, invalid("ref", "must be at most 64 characters, with no control characters and no spaces at either end")
 	}
 	a, err = t.Account(accountID)
 	if err != nil {

@@ -220,6 +220,31 @@ func TestValidation(t *testing.T) {
 		t.Fatalf("account id: %v", err)
 	}
 
+	// Text: characters, not bytes; no control characters; not blank.
+	e40 := strings.Repeat("é", 40) // 80 bytes
+	for _, tc := range []struct {
+		what string
+		fn   func(tx *Tx) error
+		want string // the field refused, "" for none
+	}{
+		{"name of 40 é", func(tx *Tx) error {
+			return tx.PutSubscriber(Subscriber{MSISDN: "31612345071", Name: e40, Prepaid: true, AccountID: "A-1"}, true)
+		}, ""},
+		{"name with a newline", func(tx *Tx) error {
+			return tx.PutSubscriber(Subscriber{MSISDN: "31612345072", Name: "line1\nline2", Prepaid: true, AccountID: "A-1"}, true)
+		}, "name"},
+		{"group name of spaces", func(tx *Tx) error { return tx.PutGroup(Group{ID: "G2", Name: "  "}, true) }, "name"},
+		{"group name with a tab", func(tx *Tx) error { return tx.PutGroup(Group{ID: "G3", Name: "a\tb"}, true) }, "name"},
+		{"ref of 40 é", func(tx *Tx) error { _, _, err := tx.Recharge("A-1", 5, e40, t0); return err }, ""},
+		{"ref ending in a space", func(tx *Tx) error { _, _, err := tx.Recharge("A-1", 5, "v1 ", t0); return err }, "ref"},
+	} {
+		err := st.Update(tc.fn)
+		var ve *ValidationError
+		if tc.want == "" && err != nil || tc.want != "" && (!errors.As(err, &ve) || ve.Field != tc.want) {
+			t.Fatalf("%s: got %v, want a %q error", tc.what, err, tc.want)
+		}
+	}
+
 	// Balances come from the ledger: a new account given others (an
 	// import of "account list --json" output) is refused, not reset.
 	for _, tc := range []struct {

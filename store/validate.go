@@ -2,8 +2,18 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
+
+// isText: valid UTF-8 of at most max characters (not bytes) and no control
+// characters: a newline or a tab in a name breaks every table and CSV line
+// it is printed in.
+func isText(s string, max int) bool {
+	return utf8.ValidString(s) && utf8.RuneCountInString(s) <= max && !strings.ContainsFunc(s, unicode.IsControl)
+}
 
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -52,8 +62,8 @@ func validateSubscriberFields(s *Subscriber) error {
 	if s.IMSI != "" && (len(s.IMSI) < 6 || len(s.IMSI) > 15 || !isDigits(s.IMSI)) {
 		return invalid("imsi", "must be 6-15 digits")
 	}
-	if len(s.Name) > 64 {
-		return invalid("name", "must be at most 64 characters")
+	if !isText(s.Name, 64) {
+		return invalid("name", "must be at most 64 characters, none of them a control character (newline, tab)")
 	}
 	if !s.VPN && !s.Prepaid {
 		return invalid("contracts", "must include vpn and/or prepaid")
@@ -108,8 +118,8 @@ func validateGroup(g *Group) error {
 	if !isID(g.ID) {
 		return invalid("id", idRule)
 	}
-	if len(g.Name) == 0 || len(g.Name) > 64 {
-		return invalid("name", "must be 1-64 characters")
+	if strings.TrimSpace(g.Name) == "" || !isText(g.Name, 64) {
+		return invalid("name", "must be 1-64 characters, not only spaces, none of them a control character (newline, tab)")
 	}
 	for c, t := range g.Tariffs {
 		if c != t.Class {

@@ -109,7 +109,12 @@ func (a *app) accountCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.emit(out, accountTable([]store.Account{out}))
+			return a.emit(out, func(w io.Writer) {
+				if out.Replayed {
+					fmt.Fprintf(w, "already applied: reference %q recharged %s before; nothing credited now\n\n", ref, money(amount, out.Currency))
+				}
+				accountTable([]store.Account{out.Account})(w)
+			})
 		},
 	}
 	recharge.Flags().StringVar(&ref, "ref", "", "voucher or payment reference; a second recharge with it changes nothing")

@@ -201,6 +201,7 @@ type account struct {
 	ID        string `json:"id"`
 	Available int64  `json:"available"`
 	Recharged int64  `json:"recharged"`
+	Replayed  bool   `json:"replayed"` // recharge's answer only
 }
 
 func TestCLIAgainstDaemon(t *testing.T) {
@@ -233,10 +234,20 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	if a.Available != 1500 || a.Recharged != 500 {
 		t.Fatalf("after recharge: %+v", a)
 	}
+	if a.Replayed {
+		t.Fatalf("first recharge said replayed: %+v", a)
+	}
 	a = decode[account](t, run("account", "recharge", "A-9", "500", "--ref", "v-1", "--json")) // same voucher
-	if a.Available != 1500 {
+	if a.Available != 1500 || !a.Replayed {
 		t.Fatalf("voucher used twice: %+v", a)
 	}
+	// The operator is told, not only shown the same balance again.
+	if out := run("account", "recharge", "A-9", "500", "--ref", "v-1"); !strings.HasPrefix(out, `already applied: reference "v-1" recharged 5.00 EUR before; nothing credited now`) {
+		t.Fatalf("recharge retry printed:\n%s", out)
+	}
+	// "v-1 " would be another voucher than "v-1" to an exact match.
+	fails(t, dir, 1, "ref: must be at most 64 characters, with no control characters and no spaces at either end",
+		append([]string{"account", "recharge", "A-9", "500", "--ref", "v-1 "}, c...)...)
 	members := decode[[]map[string]any](t, run("subscriber", "list", "--group", "ACME", "--json"))
 	if len(members) != 5 {
 		t.Fatalf("ACME has %d members", len(members))

@@ -9,11 +9,13 @@ import (
 )
 
 // Recharge tops up an account: + available, + recharged, one ledger entry.
-func (l *Logic) Recharge(ctx context.Context, req RechargeRequest) (store.Account, error) {
-	var a store.Account
+func (l *Logic) Recharge(ctx context.Context, req RechargeRequest) (Recharged, error) {
+	var r Recharged
 	err := l.run(ctx, func(tx *store.Tx) (error, error) {
 		var err error
-		a, _, err = tx.Recharge(req.AccountID, req.Amount, req.Ref, l.now())
+		var applied bool
+		r.Account, applied, err = tx.Recharge(req.AccountID, req.Amount, req.Ref, l.now())
+		r.Replayed = err == nil && !applied
 		var ve *store.ValidationError
 		// ErrExists: the ref was used for another amount.
 		if errors.As(err, &ve) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) {
@@ -22,7 +24,7 @@ func (l *Logic) Recharge(ctx context.Context, req RechargeRequest) (store.Accoun
 		return nil, err
 	})
 	if err != nil {
-		return store.Account{}, fmt.Errorf("prepaid: recharge: %w", err)
+		return Recharged{}, fmt.Errorf("prepaid: recharge: %w", err)
 	}
-	return a, nil
+	return r, nil
 }

@@ -40,7 +40,7 @@ type Service interface {
 	// the sweeper can charge the answered time.
 	MarkAnswered(ctx context.Context, callID string, seq uint32, at time.Time) error
 	// Recharge tops up an account (operator).
-	Recharge(ctx context.Context, req RechargeRequest) (store.Account, error)
+	Recharge(ctx context.Context, req RechargeRequest) (Recharged, error)
 }
 
 // Reason says why authentication failed or why less than asked was granted.
@@ -147,6 +147,14 @@ type RechargeRequest struct {
 	AccountID string
 	Amount    int64
 	Ref       string
+}
+
+// Recharged is the answer of Recharge: the account after it, and whether
+// the request was a retry of one already applied (the same Ref and amount),
+// which credited nothing this time.
+type Recharged struct {
+	store.Account
+	Replayed bool `json:"replayed"`
 }
 
 // Errors about a call, returned inside a *CallError.

@@ -245,11 +245,11 @@ func TestRetriesChargeOnce(t *testing.T) {
 		t.Fatalf("%d CDRs, want 1", n)
 	}
 	a, err := l.Recharge(ctx, RechargeRequest{AccountID: "A", Amount: 500, Ref: "voucher-1"})
-	if err != nil || a.Available != 1470 {
+	if err != nil || a.Available != 1470 || a.Replayed {
 		t.Fatalf("recharge: %+v %v", a, err)
 	}
 	a, err = l.Recharge(ctx, RechargeRequest{AccountID: "A", Amount: 500, Ref: "voucher-1"})
-	if err != nil || a.Available != 1470 || a.Recharged != 500 {
+	if err != nil || a.Available != 1470 || a.Recharged != 500 || !a.Replayed {
 		t.Fatalf("recharge retry: %+v %v", a, err)
 	}
 	if _, err := l.Recharge(ctx, RechargeRequest{AccountID: "nobody", Amount: 5}); !errors.Is(err, store.ErrNotFound) {

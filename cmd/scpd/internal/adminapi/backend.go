@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/scpd/scpd/servicelogic/prepaid"
 	"github.com/scpd/scpd/store"
 )
 
@@ -29,7 +30,7 @@ type Backend interface {
 	Account(ctx context.Context, id string) (store.Account, error)
 	CreateAccount(ctx context.Context, a store.Account) (store.Account, error)
 	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (store.Account, error)
-	Recharge(ctx context.Context, id string, amount int64, ref string) (store.Account, error)
+	Recharge(ctx context.Context, id string, amount int64, ref string) (prepaid.Recharged, error)
 	Ledger(ctx context.Context, id string, limit int) ([]store.LedgerEntry, error)
 
 	Tariffs(ctx context.Context) ([]store.Tariff, error)

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scpd/scpd/servicelogic/prepaid"
 	"github.com/scpd/scpd/store"
 )
 
@@ -217,7 +218,7 @@ func (c *Client) UpdateAccount(ctx context.Context, id string, u AccountUpdate) 
 	return out, c.do(ctx, "PATCH", p("/v1/accounts/", id), nil, u, &out)
 }
 
-func (c *Client) Recharge(ctx context.Context, id string, amount int64, ref string) (out store.Account, err error) {
+func (c *Client) Recharge(ctx context.Context, id string, amount int64, ref string) (out prepaid.Recharged, err error) {
 	return out, c.do(ctx, "POST", p("/v1/accounts/", id, "/recharge"), nil, rechargeBody{Amount: amount, Ref: ref}, &out)
 }
 

@@ -129,7 +129,7 @@ func (l *Local) UpdateAccount(_ context.Context, id string, u AccountUpdate) (ou
 	return out, err
 }
 
-func (l *Local) Recharge(ctx context.Context, id string, amount int64, ref string) (store.Account, error) {
+func (l *Local) Recharge(ctx context.Context, id string, amount int64, ref string) (prepaid.Recharged, error) {
 	return l.Prepaid.Recharge(ctx, prepaid.RechargeRequest{AccountID: id, Amount: amount, Ref: ref})
 }
 

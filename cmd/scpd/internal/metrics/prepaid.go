@@ -7,7 +7,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scpd/scpd/servicelogic/prepaid"
-	"github.com/scpd/scpd/store"
 )
 
 // timedPrepaid measures each prepaid interface as the VPN service sees it:
@@ -69,6 +68,6 @@ func (t *timedPrepaid) MarkAnswered(ctx context.Context, callID string, seq uint
 }
 
 // Recharge is the operator's, not the call path's: passed through unmeasured.
-func (t *timedPrepaid) Recharge(ctx context.Context, req prepaid.RechargeRequest) (store.Account, error) {
+func (t *timedPrepaid) Recharge(ctx context.Context, req prepaid.RechargeRequest) (prepaid.Recharged, error) {
 	return t.Service.Recharge(ctx, req)
 }
