@@ -50,7 +50,52 @@ func (t *Tx) PutGroup(g Group, create bool) error {
 	if !create && !exists {
 		return keyErr("group", g.ID, ErrNotFound)
 	}
+	if exists {
+		if err := t.checkOverridesKept(g); err != nil {
+			return err
+		}
+	}
 	return b.Put([]byte(g.ID), encodeGroup(&g))
+}
+
+// checkOverridesKept refuses to drop a group's override of a VPN call class
+// that has no default tariff while the group has prepaid members: their
+// calls of that class would be refused (no-tariff), as DeleteTariff refuses
+// for the default.
+func (t *Tx) checkOverridesKept(g Group) error {
+	old, err := t.Group(g.ID)
+	if err != nil {
+		return err
+	}
+	var members []Subscriber
+	for _, class := range []string{ClassOnNet, ClassOffNet} {
+		if _, had := old.Tariffs[class]; !had {
+			continue
+		}
+		if _, has := g.Tariffs[class]; has {
+			continue
+		}
+		if _, err := t.Tariff(class); err == nil {
+			continue // the default applies again
+		} else if !isNotFound(err) {
+			return err
+		}
+		if members == nil {
+			if members, err = t.GroupMembers(g.ID); err != nil {
+				return err
+			}
+		}
+		prepaid := 0
+		for _, s := range members {
+			if s.Prepaid {
+				prepaid++
+			}
+		}
+		if prepaid > 0 {
+			return keyErr("group", g.ID, fmt.Errorf("%w: its %s tariff prices the calls of %d prepaid members and there is no default %s tariff (set one with scpd tariff set %s first)", ErrInUse, class, prepaid, class, class))
+		}
+	}
+	return nil
 }
 
 // DeleteGroup removes a group that has no members.

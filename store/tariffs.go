@@ -48,11 +48,14 @@ func (t *Tx) PutTariff(tr Tariff) error {
 // DeleteTariff removes the default tariff of a class, unless calls of
 // prepaid subscribers need it: without it they are refused (no-tariff).
 // The prepaid class prices every prepaid subscriber's plain prepaid calls;
-// another class, the calls of prepaid VPN members whose group does not
-// override it.
+// on-net and off-net, the calls of prepaid VPN members whose group does not
+// override them. No call is of another class: such a tariff prices nothing.
 func (t *Tx) DeleteTariff(class string) error {
 	if t.bucket(bTariffs).Get([]byte(class)) == nil {
 		return keyErr("tariff", class, ErrNotFound)
+	}
+	if class != ClassPrepaid && class != ClassOnNet && class != ClassOffNet {
+		return t.bucket(bTariffs).Delete([]byte(class))
 	}
 	subs, err := t.Subscribers()
 	if err != nil {

@@ -47,8 +47,19 @@ func TestDeleteTariffInUse(t *testing.T) {
 	if err := del(ClassOffNet); !errors.Is(err, ErrInUse) {
 		t.Errorf("delete off-net, not overridden: %v, want ErrInUse", err)
 	}
+	// Nor can the group drop that override now: the default is gone, and
+	// the two steps would leave its prepaid member's on-net calls unpriced.
+	err := st.Update(func(tx *Tx) error { return tx.PutGroup(Group{ID: "ACME", Name: "ACME"}, false) })
+	if !errors.Is(err, ErrInUse) {
+		t.Errorf("unset the group's on-net override with no default: %v, want ErrInUse", err)
+	}
+	// No call is of a class other than on-net, off-net and prepaid: a
+	// tariff of another (a typo) prices nothing and can go.
+	must(st.Update(func(tx *Tx) error { return tx.PutTariff(Tariff{Class: "on-nte", PricePerMinute: 1, Initial: 1, Subsequent: 1}) }))
+	must(del("on-nte"))
 	// With no prepaid subscriber left, nothing needs the rest.
 	must(st.Update(func(tx *Tx) error { return tx.DeleteSubscriber("31612345002") }))
+	must(st.Update(func(tx *Tx) error { return tx.PutGroup(Group{ID: "ACME", Name: "ACME"}, false) }))
 	must(del(ClassOffNet))
 	must(del(ClassPrepaid))
 	if err := del(ClassPrepaid); !errors.Is(err, ErrNotFound) {
