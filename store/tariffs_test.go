@@ -55,7 +55,9 @@ func TestDeleteTariffInUse(t *testing.T) {
 	}
 	// No call is of a class other than on-net, off-net and prepaid: a
 	// tariff of another (a typo) prices nothing and can go.
-	must(st.Update(func(tx *Tx) error { return tx.PutTariff(Tariff{Class: "on-nte", PricePerMinute: 1, Initial: 1, Subsequent: 1}) }))
+	must(st.Update(func(tx *Tx) error {
+		return tx.PutTariff(Tariff{Class: "on-nte", PricePerMinute: 1, Initial: 1, Subsequent: 1})
+	}))
 	must(del("on-nte"))
 	// With no prepaid subscriber left, nothing needs the rest.
 	must(st.Update(func(tx *Tx) error { return tx.DeleteSubscriber("31612345002") }))
