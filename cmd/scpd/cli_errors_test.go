@@ -94,6 +94,18 @@ func TestCLIArgumentErrors(t *testing.T) {
 	if cf := decode[map[string]any](t, ok(t, dir, append([]string{"config", "check", "--json"}, c...)...)); cf["data_dir"] != filepath.Join(dir, "data") {
 		t.Fatalf("config check --json: %v", cf)
 	}
+
+	// tariff add creates, like every other add: it repriced a live tariff.
+	fails(t, dir, 1, "tariff off-net: already exists (change it with scpd tariff set off-net)", append([]string{"tariff", "add", "off-net", "--price", "99"}, c...)...)
+	if tr := decode[map[string]any](t, ok(t, dir, append([]string{"tariff", "show", "off-net", "--json"}, c...)...)); tr["price_per_minute"] == float64(99) {
+		t.Fatalf("tariff add replaced off-net: %v", tr)
+	}
+	// A class no call has is taken, with a note; nothing needs it, so it goes.
+	r := scpd(t, dir, append([]string{"tariff", "set", "on-nte", "--price", "1"}, c...)...)
+	if r.code != 0 || !strings.Contains(r.stderr, `no call is of class "on-nte"`) {
+		t.Fatalf("tariff set on-nte: exit %d, stderr %q", r.code, r.stderr)
+	}
+	ok(t, dir, append([]string{"tariff", "delete", "on-nte"}, c...)...)
 }
 
 // --db on an empty file turned it into a fresh (empty) database, even for

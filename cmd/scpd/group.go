@@ -162,7 +162,12 @@ func (a *app) groupCommand() *cobra.Command {
 				g.Tariffs = map[string]store.Tariff{}
 			}
 			g.Tariffs[argv[1]] = t
-			return a.putGroupTariffs(c, b, g.Group)
+			if err := a.putGroupTariffs(c, b, g.Group); err != nil {
+				return err
+			}
+			// A group's override is looked up for its members' VPN calls only.
+			a.warnUnusedClass(argv[1], store.ClassOnNet, store.ClassOffNet)
+			return nil
 		},
 	}
 	tf.register(setT)

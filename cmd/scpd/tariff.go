@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +40,15 @@ func (f *tariffFlags) apply(c *cobra.Command, t *store.Tariff) {
 	}
 }
 
+// warnUnusedClass tells the operator, on stderr, that no call is priced by
+// a tariff of class: scpd rates on-net and off-net calls of VPN members
+// (which a group may override) and plain prepaid calls.
+func (a *app) warnUnusedClass(class string, used ...string) {
+	if !slices.Contains(used, class) {
+		fmt.Fprintf(a.errOut, "scpd: note: no call is of class %q, so this tariff prices nothing (classes used: %s)\n", class, strings.Join(used, ", "))
+	}
+}
+
 func (a *app) tariffCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "tariff", Short: "Manage the default tariff of each call class (on-net, off-net, prepaid, …)"}
 
@@ -56,6 +67,10 @@ func (a *app) tariffCommand() *cobra.Command {
 			t, err := b.Tariff(c.Context(), argv[0])
 			if errors.Is(err, store.ErrNotFound) {
 				t, err = store.Tariff{Class: argv[0], Initial: 60, Subsequent: 60}, nil
+			} else if err == nil && c.CalledAs() == "add" {
+				// add creates, as every other add does: a live tariff is
+				// changed with set, on purpose.
+				return fmt.Errorf("tariff %s: %w (change it with scpd tariff set %s)", argv[0], store.ErrExists, argv[0])
 			}
 			if err != nil {
 				return err
@@ -65,6 +80,7 @@ func (a *app) tariffCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.warnUnusedClass(argv[0], store.ClassOnNet, store.ClassOffNet, store.ClassPrepaid)
 			return a.emit(out, tariffTable([]store.Tariff{out}, ""))
 		},
 	}
