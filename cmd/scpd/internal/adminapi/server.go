@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scpd/scpd/store"
@@ -196,6 +197,22 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// This catch-all also takes a known path with a method it does not
+		// have, which the mux would otherwise answer 405: say so, with
+		// the methods the path has (RFC 9110 §15.5.6).
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.fail(w, r, fmt.Errorf("%w: %s takes %s, not %s", errMethod, r.URL.Path, strings.Join(allow, ", "), r.Method))
+			return
+		}
 		s.fail(w, r, fmt.Errorf("%w: no such endpoint %s %s", errNoRoute, r.Method, r.URL.Path))
 	})
 
@@ -209,7 +226,10 @@ func NewHandler(b Backend, token string, log *slog.Logger) http.Handler {
 	})
 }
 
-var errNoRoute = errors.New("not found")
+var (
+	errNoRoute = errors.New("not found")
+	errMethod  = errors.New("method not allowed")
+)
 
 type server struct {
 	b   Backend
@@ -225,6 +245,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := classify(err)
 	if errors.Is(err, errNoRoute) {
 		e.Status, e.Kind = http.StatusNotFound, "no_route"
+	}
+	if errors.Is(err, errMethod) {
+		e.Status, e.Kind = http.StatusMethodNotAllowed, "method_not_allowed"
 	}
 	if e.Status >= 500 {
 		s.log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
