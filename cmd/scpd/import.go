@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -71,7 +73,49 @@ func parseDataset(raw []byte) (adminapi.Dataset, error) {
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
+		// Numbers (MSISDN, short number) are text: unquoted in YAML they
+		// are read as numbers, and a leading 0 would be lost.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			hint := ""
+			if te.Value == "number" && te.Type.Kind() == reflect.String {
+				hint = ` (quote it: "1001", or a leading 0 is lost)`
+			}
+			return d, fmt.Errorf("%s: want %s, not %s%s", te.Field, kindName(te.Type), valueName(te.Value), hint)
+		}
 		return d, err
 	}
 	return d, nil
+}
+
+// valueName names what encoding/json found (UnmarshalTypeError.Value) in
+// the words the file's author used.
+func valueName(v string) string {
+	switch v {
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	}
+	return "a " + v
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
 }
