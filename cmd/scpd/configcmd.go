@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
 	"github.com/scpd/scpd/cmd/scpd/internal/config"
 )
 
@@ -25,6 +28,13 @@ func (a *app) configCommand() *cobra.Command {
 			cfg, err := config.Load(a.configPath)
 			if err != nil {
 				return err
+			}
+			// The token file is the daemon's once written; if it is there,
+			// the daemon and the CLI will read it: check it as they will.
+			if cfg.Admin.Token == "" {
+				if _, err := adminapi.ReadToken(cfg.TokenPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
 			}
 			if cfg.Admin.Token != "" {
 				cfg.Admin.Token = "(hidden)"

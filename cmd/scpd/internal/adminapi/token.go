@@ -56,5 +56,10 @@ func ReadToken(path string) (string, error) {
 	if len(tok) < 16 {
 		return "", fmt.Errorf("admin token: %s holds no token of at least 16 characters", path)
 	}
+	// No HTTP header can carry it: the daemon would serve a token no
+	// client can send.
+	if strings.ContainsFunc(tok, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return "", fmt.Errorf("admin token: %s holds a control character (a tab, a line break) inside the token: put it on one line, or delete the file and scpd serve writes a new one", path)
+	}
 	return tok, nil
 }

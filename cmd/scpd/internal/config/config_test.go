@@ -56,6 +56,7 @@ func TestStrict(t *testing.T) {
 		{"bad value", "store:\n  max_batch_size: 0\n", "store.max_batch_size: must be 1-10000"},
 		{"bad listen", "admin:\n  listen: localhost\n", "admin.listen: must be host:port"},
 		{"not a mapping", "admin: 5\n", "admin must be a mapping"},
+		{"token with a tab", "admin:\n  token: \"abcdefgh\\tijklmnopqrst\"\n", "admin.token: must not hold control characters"},
 	}
 	refuses(t, tests)
 	p := filepath.Join(t.TempDir(), "ok.yaml")
