@@ -94,6 +94,13 @@ func TestCLIArgumentErrors(t *testing.T) {
 	if cf := decode[map[string]any](t, ok(t, dir, append([]string{"config", "check", "--json"}, c...)...)); cf["data_dir"] != filepath.Join(dir, "data") {
 		t.Fatalf("config check --json: %v", cf)
 	}
+	if cf := decode[map[string]any](t, ok(t, dir, "config", "default", "--json")); cf["data_dir"] != "./scpd-data" {
+		t.Fatalf("config default --json: %v", cf)
+	}
+
+	// update with nothing to change says so, as account and group update do
+	// (it wrote the subscriber back unchanged, --json or not).
+	fails(t, dir, 2, "subscriber update: nothing to change", append([]string{"subscriber", "update", "31612345001", "--json"}, c...)...)
 
 	// tariff add creates, like every other add: it repriced a live tariff.
 	fails(t, dir, 1, "tariff off-net: already exists (change it with scpd tariff set off-net)", append([]string{"tariff", "add", "off-net", "--price", "99"}, c...)...)

@@ -17,6 +17,14 @@ func (a *app) configCommand() *cobra.Command {
 	def := &cobra.Command{
 		Use: "default", Short: "Print the embedded default configuration", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
+			if a.json {
+				// The same keys as the YAML, whose comments JSON cannot carry.
+				var v any
+				if err := yaml.Unmarshal(config.Default(), &v); err != nil {
+					return err
+				}
+				return a.emit(v, nil)
+			}
 			_, err := a.out.Write(config.Default())
 			return err
 		},

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scpd/scpd/store"
 )
@@ -84,6 +85,11 @@ func (a *app) subscriberCommand() *cobra.Command {
 		Example: "scpd subscriber update 31612345004 --prepaid --account A-1004",
 		Args:    args("MSISDN"),
 		RunE: func(c *cobra.Command, argv []string) error {
+			changed := false // --json, --db and the like change nothing
+			c.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) { changed = changed || f.Changed })
+			if !changed {
+				return usagef("subscriber update: nothing to change (give the flags to change, e.g. --name, --group, --prepaid --account)")
+			}
 			b, err := a.open()
 			if err != nil {
 				return err
