@@ -246,7 +246,7 @@ func TestCLIAgainstDaemon(t *testing.T) {
 		t.Fatalf("recharge retry printed:\n%s", out)
 	}
 	// "v-1 " would be another voucher than "v-1" to an exact match.
-	fails(t, dir, 1, "ref: must be at most 64 characters, with no control characters and no spaces at either end",
+	fails(t, dir, 2, "scpd: --ref: must be at most 64 characters, with no control characters and no spaces at either end",
 		append([]string{"account", "recharge", "A-9", "500", "--ref", "v-1 "}, c...)...)
 	members := decode[[]map[string]any](t, run("subscriber", "list", "--group", "ACME", "--json"))
 	if len(members) != 5 {

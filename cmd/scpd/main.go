@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
+	"github.com/scpd/scpd/store"
 )
 
 func main() {
@@ -68,6 +69,17 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 	var ue *usageError
 	var ee *exitError
+	var ve *store.ValidationError
+	if errors.As(err, &ve) {
+		// A rule broken by a flag's value: name the flag the operator typed,
+		// not the API's field, and answer as for any wrong command line.
+		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
+			if f := flagOfField(c, ve.Field); f != "" {
+				fmt.Fprintf(errOut, "scpd: %s: %s (see '%s --help')\n", f, ve.Rule, c.CommandPath())
+				return 2
+			}
+		}
+	}
 	switch {
 	case errors.As(err, &ee):
 		if ee.msg != "" {
@@ -80,6 +92,25 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(errOut, "scpd: %s\n", msg)
 	return 1
+}
+
+// fieldFlags names the flags whose name is not their field's with '-' for '_'.
+var fieldFlags = map[string]string{
+	"group_id": "group", "short_number": "short", "account_id": "account",
+	"price_per_minute": "price", "setup_charge": "setup", "initial": "initial", "subsequent": "subsequent",
+}
+
+// flagOfField returns "--flag" when the validation error's field is set by a
+// flag of c that the operator gave, else "".
+func flagOfField(c *cobra.Command, field string) string {
+	name, ok := fieldFlags[field]
+	if !ok {
+		name = strings.ReplaceAll(field, "_", "-")
+	}
+	if f := c.Flags().Lookup(name); f != nil && f.Changed {
+		return "--" + name
+	}
+	return ""
 }
 
 // isCobraUsage recognises cobra's own errors about the command line.

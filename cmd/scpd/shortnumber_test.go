@@ -9,6 +9,10 @@ import (
 
 const shortRule = "short_number: at most 6 digits (numbering.max_short_number)"
 
+// shortFlagRule is the same refusal of a value given with --short: a wrong
+// command line (exit 2), named by its flag.
+const shortFlagRule = "--short: at most 6 digits (numbering.max_short_number)"
+
 // A member with a short number longer than numbering.max_short_number is
 // never reached (call routing releases every call to it, cause 28): the
 // running daemon refuses it at add, update and import.
@@ -18,12 +22,12 @@ func TestShortNumberLimitAgainstDaemon(t *testing.T) {
 	c := []string{"--config", cfg}
 	run := func(args ...string) string { return ok(t, dir, append(args, c...)...) }
 
-	fails(t, dir, 1, shortRule, append([]string{"subscriber", "add", "31612345077", "--vpn", "--group", "ACME", "--short", "1000003"}, c...)...)
+	fails(t, dir, 2, shortFlagRule, append([]string{"subscriber", "add", "31612345077", "--vpn", "--group", "ACME", "--short", "1000003"}, c...)...)
 	if r := scpd(t, dir, append([]string{"subscriber", "show", "31612345077"}, c...)...); r.code == 0 {
 		t.Fatalf("the refused subscriber was stored:\n%s", r.stdout)
 	}
 	run("subscriber", "add", "31612345077", "--vpn", "--group", "ACME", "--short", "100003")
-	fails(t, dir, 1, shortRule, append([]string{"subscriber", "update", "31612345077", "--short", "1000003"}, c...)...)
+	fails(t, dir, 2, shortFlagRule, append([]string{"subscriber", "update", "31612345077", "--short", "1000003"}, c...)...)
 	if out := run("subscriber", "show", "31612345077"); !strings.Contains(out, "100003") || strings.Contains(out, "1000003") {
 		t.Fatalf("after the refused update:\n%s", out)
 	}
@@ -41,14 +45,14 @@ func TestShortNumberLimitDirectDB(t *testing.T) {
 	stop()
 	db := filepath.Join(dir, "data", "scpd.db")
 
-	fails(t, dir, 1, shortRule, "subscriber", "add", "31612345077", "--vpn", "--group", "ACME", "--short", "1000003", "--db", db)
+	fails(t, dir, 2, shortFlagRule, "subscriber", "add", "31612345077", "--vpn", "--group", "ACME", "--short", "1000003", "--db", db)
 	data := filepath.Join(dir, "import.yaml")
 	os.WriteFile(data, []byte("subscribers:\n  - {msisdn: \"31612345078\", vpn: true, group_id: ACME, short_number: \"1000004\"}\n"), 0o600)
 	fails(t, dir, 1, `subscriber "31612345078": `+shortRule, "import", data, "--db", db)
 
 	four := filepath.Join(dir, "four.yaml")
 	os.WriteFile(four, []byte("numbering:\n  max_short_number: 4\n"), 0o600)
-	fails(t, dir, 1, "short_number: at most 4 digits (numbering.max_short_number)",
+	fails(t, dir, 2, "--short: at most 4 digits (numbering.max_short_number)",
 		"subscriber", "add", "31612345079", "--vpn", "--group", "ACME", "--short", "10005", "--db", db, "--config", four)
 
 	eight := filepath.Join(dir, "eight.yaml")
