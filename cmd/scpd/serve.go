@@ -90,6 +90,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err := tightenDataDir(cfg.DataDir, log); err != nil {
 		return err
 	}
+	// The admin token before anything else: a token file scpd cannot use
+	// stops it before it opens (and perhaps seeds) the database.
+	token := cfg.Admin.Token
+	if token == "" {
+		var err error
+		if token, err = adminapi.EnsureToken(cfg.TokenPath()); err != nil {
+			return err
+		}
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -152,12 +161,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 
 	// Admin API, on loopback TCP and/or a unix socket.
-	token := cfg.Admin.Token
-	if token == "" {
-		if token, err = adminapi.EnsureToken(cfg.TokenPath()); err != nil {
-			return err
-		}
-	}
 	handler := adminapi.NewHandler(local, token, log)
 	var listeners []net.Listener
 	defer func() {
