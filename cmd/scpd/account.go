@@ -42,6 +42,7 @@ func (a *app) accountCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.noteExpired(out)
 			return a.emit(out, accountTable([]store.Account{out}))
 		},
 	}
@@ -214,7 +215,19 @@ func (a *app) updateAccount(c *cobra.Command, id string, u adminapi.AccountUpdat
 	if err != nil {
 		return err
 	}
+	if u.ValidUntil != nil {
+		a.noteExpired(out)
+	}
 	return a.emit(out, accountTable([]store.Account{out}))
+}
+
+// noteExpired tells the operator, on stderr, that the validity just given
+// has already ended: taken as asked, but every call will be refused.
+func (a *app) noteExpired(acct store.Account) {
+	if !acct.ValidUntil.IsZero() && !acct.ValidUntil.After(time.Now()) {
+		fmt.Fprintf(a.errOut, "scpd: note: account %s was valid until %s, which has passed: its calls are refused (expired) until --valid-until moves\n",
+			acct.ID, acct.ValidUntil.UTC().Format(time.RFC3339))
+	}
 }
 
 // parseUntil reads a validity end: a date (end of that day is not implied:

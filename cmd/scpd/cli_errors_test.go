@@ -113,6 +113,12 @@ func TestCLIArgumentErrors(t *testing.T) {
 		t.Fatalf("tariff set on-nte: exit %d, stderr %q", r.code, r.stderr)
 	}
 	ok(t, dir, append([]string{"tariff", "delete", "on-nte"}, c...)...)
+	// A validity that has already ended is taken, with a note: the account
+	// refuses every call from the start.
+	r = scpd(t, dir, append([]string{"account", "add", "Z-OLD", "--valid-until", "2020-01-01"}, c...)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "account Z-OLD was valid until 2020-01-01T00:00:00Z, which has passed") {
+		t.Fatalf("account add, validity past: exit %d, stderr %q", r.code, r.stderr)
+	}
 }
 
 // --db on an empty file turned it into a fresh (empty) database, even for
