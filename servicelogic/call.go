@@ -78,6 +78,7 @@ type call struct {
 	answerAt      time.Time
 	reported      int64 // talk time reported by ApplyChargingReport, 100 ms units
 	perPeriod     bool  // the MSC reports per period, not since answer
+	lastPeriod    int64 // the last ApplyCharging's maxCallPeriodDuration, 100 ms units
 	finalReport   bool  // ApplyChargingReport with legActive FALSE
 	interim       bool  // ApplyChargingReport with legActive TRUE, not yet answered
 	disconnected  bool  // oDisconnect reported
@@ -464,9 +465,10 @@ func (c *call) armEvents() *camel.RequestReportBCSMEventArg {
 // the balance allows, the MSC releases at its end after a warning tone
 // (encoded in the negotiated phase's shape by package camel).
 func (c *call) applyCharging(period int64) *camel.ApplyChargingArg {
+	c.lastPeriod = min(period*10, 864000)
 	return &camel.ApplyChargingArg{
 		AChBillingChargingCharacteristics: camel.AChBillingChargingCharacteristics{
-			MaxCallPeriodDuration:     uint32(min(period*10, 864000)),
+			MaxCallPeriodDuration:     uint32(c.lastPeriod),
 			ReleaseIfDurationExceeded: c.lastCall,
 			Tone:                      c.lastCall,
 		},
@@ -674,9 +676,9 @@ func (c *call) chargingReport(a *camel.ApplyChargingReportArg) {
 		// the reported time), so they add as they are.
 		tenths = int64(ts.TimeSinceTariffSwitch) + int64(ts.TariffSwitchInterval)
 	}
-	// TS 29.078 reports the time since answer; an MSC whose reports fall
-	// is counting per period instead, and the reports add up.
-	if tenths < c.reported && !c.perPeriod {
+	// TS 29.078 reports the time since answer; an MSC that counts each
+	// period afresh instead is told by its reports, and they add up.
+	if !c.perPeriod && c.reported > 0 && c.countsPerPeriod(tenths, r.IsLegActive()) {
 		c.perPeriod = true
 		c.s.log.Warn("MSC reports call time per period, not since answer", "call", c.id)
 	}
@@ -702,6 +704,37 @@ func (c *call) chargingReport(a *camel.ApplyChargingReportArg) {
 		return
 	}
 	c.interim = true
+}
+
+// countsPerPeriod tells, from a report after the first (the first is the
+// same either way), whether the MSC counts each period afresh rather than
+// the time since answer.
+func (c *call) countsPerPeriod(tenths int64, interim bool) bool {
+	if tenths < c.reported {
+		return true // a time since answer never falls
+	}
+	if interim {
+		// An interim report ends the period last granted: a time since
+		// answer has grown by that period, a per-period count is the
+		// period alone (equal periods report the same value each time,
+		// which never falls). Whichever it is nearer to.
+		return tenths < c.lastPeriod+c.reported/2
+	}
+	// A final report ends anywhere in its period, so the two readings
+	// overlap: scpd's own clock since the answer tells them apart, the
+	// reported time before this one being the difference.
+	if !c.answered {
+		return false
+	}
+	m := int64(c.s.now().Sub(c.answerAt) / (100 * time.Millisecond))
+	return abs(c.reported+tenths-m) < abs(tenths-m)
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // talkSeconds is the answered time to charge: what the MSC reported when

@@ -92,6 +92,8 @@ type Config struct {
 	MT           MTTreatment
 	Causes       Causes
 	Overload     Overload
+	// Now is the clock calls are timed by; nil: time.Now (tests set one).
+	Now func() time.Time `yaml:"-" json:"-"`
 }
 
 // OverloadTreatment is the immediate answer to a new call scpd cannot take.

@@ -42,7 +42,11 @@ func New(cfg Config, st *store.Store, pp prepaid.Service, obs Observer, log *slo
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{cfg: cfg, store: st, prepaid: pp, obs: obs, log: log.With("layer", "service"), now: time.Now}, nil
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{cfg: cfg, store: st, prepaid: pp, obs: obs, log: log.With("layer", "service"), now: now}, nil
 }
 
 // AcceptAC is the application-context negotiation of the dialogue layer:

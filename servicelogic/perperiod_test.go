@@ -1,0 +1,86 @@
+package servicelogic
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
+)
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// An MSC that counts each period afresh reports every full period with the
+// same value (600, 600, 600): the reports never fall, and were each taken
+// as the time since answer — the call talked on, ApplyCharging after
+// ApplyCharging, with 60 s frozen and charged. Interim reports end a
+// granted period, so a time since answer would have grown by it. Tariff: 1
+// unit a second; 4 full periods of 60 s and 30 s more: 270.
+func TestFlowPerPeriodEqualReportsAddUp(t *testing.T) {
+	f := newFlow(t, 10_000, camel.Phase3)
+	f.answered()
+	for i := range 4 {
+		f.cont(f.acr(600, true))
+		next := f.recv()
+		if next.applyCharging() == nil {
+			t.Fatalf("after interim report %d: %v, want ApplyCharging", i+1, next)
+		}
+	}
+	f.cont(f.acr(300, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
+	if end := f.recv(); end.kind != dialogue.EventEnd {
+		t.Fatalf("after the final report: %v, want TC-END", end)
+	}
+	cdr, acct := f.settled()
+	if cdr.Duration != 270 || cdr.Charged != 270 || acct.Charged != 270 || acct.Frozen != 0 {
+		t.Fatalf("CDR %d s charged %d, account %+v; want 270 s charged 270", cdr.Duration, cdr.Charged, acct)
+	}
+}
+
+// A final report equal to the interim one before it is either reading: a
+// per-period MSC whose second period ran out, or a time since answer that
+// ended at once after the interim report. scpd's clock since the answer
+// tells them apart.
+func TestFlowFinalReportReadByTheClock(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		final time.Duration // from the answer, by scpd's clock
+		want  int64         // seconds charged
+	}{
+		{"per period: two full periods", 120 * time.Second, 120},
+		{"since answer: ended at once", 60*time.Second + 300*time.Millisecond, 60},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := &testClock{t: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+			f := newFlow(t, 10_000, camel.Phase3, func(c *Config) { c.Now = clk.Now })
+			f.begin()
+			// In request mode scpd answers (Continue): the answer is timed
+			// by then, before the clock moves.
+			f.cont(f.erb(camel.EventOAnswer, camel.Leg2, camel.MessageRequest))
+			if m := f.recv(); m.kind != dialogue.EventContinue {
+				t.Fatalf("after oAnswer in request mode: %v, want TC-CONTINUE", m)
+			}
+			clk.Add(60 * time.Second)
+			f.cont(f.acr(600, true))
+			if next := f.recv(); next.applyCharging() == nil {
+				t.Fatalf("after the interim report: %v, want ApplyCharging", next)
+			}
+			clk.Add(tc.final - 60*time.Second)
+			f.cont(f.acr(600, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
+			if end := f.recv(); end.kind != dialogue.EventEnd {
+				t.Fatalf("after the final report: %v, want TC-END", end)
+			}
+			cdr, acct := f.settled()
+			if cdr.Duration != tc.want || acct.Charged != tc.want {
+				t.Fatalf("CDR %d s, account %+v; want %d s charged", cdr.Duration, acct, tc.want)
+			}
+		})
+	}
+}
