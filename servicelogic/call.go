@@ -866,8 +866,9 @@ func (c *call) deduct(talked int64) bool {
 
 // settle is steps 109-111 at the end of the call: DeductFee the answered
 // time and ReturnFee the rest, with the CDR, in one transaction
-// (prepaid.Settle). A failure leaves the reservation to the sweeper, which
-// settles it past its deadline: money is never frozen forever.
+// (prepaid.Settle). A failure is tried again (settleAgain); if every try
+// fails the sweeper settles the reservation past its deadline: money is
+// never frozen forever.
 func (c *call) settle() {
 	if c.settled {
 		return
@@ -891,8 +892,16 @@ func (c *call) settle() {
 	cdr.Charged = max(total, c.charged)
 	ctx, cancel := c.ctx()
 	defer cancel()
-	d, r, err := c.s.prepaid.Settle(ctx, deduct, prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr})
+	ret := prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr}
+	d, r, err := c.s.prepaid.Settle(ctx, deduct, ret)
 	if err != nil {
+		if len(c.s.cfg.SettleRetries) > 0 {
+			c.s.log.Warn("settle failed; trying again", "call", c.id, "error", err.Error())
+			// The dialogue is done with the call; the tries run apart.
+			c.d.User = nil
+			go c.s.settleAgain(c.id, c.kind, c.outcome, deduct, ret)
+			return
+		}
 		c.s.log.Error("settle failed; the sweeper will settle the reservation", "call", c.id, "error", err.Error())
 	} else {
 		c.charged = r.TotalCharged
@@ -900,6 +909,38 @@ func (c *call) settle() {
 		c.s.obs.Fee(FeeReturned, r.Returned)
 	}
 	c.finish(c.outcome)
+}
+
+// settleAgain tries a call's failed Settle again, after each of
+// SettleRetries: the same sequence numbers, so a first try that did commit
+// is replayed, not charged twice. The call stays live until then, so the
+// sweeper leaves its reservation alone: it knows when the call was
+// answered, not when it ended, and would charge up to the whole grant
+// instead of the time the call talked.
+func (s *Service) settleAgain(id string, kind Kind, outcome string, deduct prepaid.DeductRequest, ret prepaid.ReturnRequest) {
+	var err error
+	for i, wait := range s.cfg.SettleRetries {
+		time.Sleep(wait)
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StoreTimeout)
+		var d prepaid.DeductResult
+		var r prepaid.ReturnResult
+		d, r, err = s.prepaid.Settle(ctx, deduct, ret)
+		cancel()
+		if err == nil {
+			s.log.Info("settle succeeded on a later try", "call", id, "try", i+2)
+			s.obs.Fee(FeeCharged, d.Charged)
+			s.obs.Fee(FeeReturned, r.Returned)
+			break
+		}
+		s.log.Warn("settle failed again", "call", id, "try", i+2, "error", err.Error())
+	}
+	if err != nil {
+		s.log.Error("settle failed on every try; the sweeper will settle the reservation", "call", id, "error", err.Error())
+	}
+	if _, ok := s.live.LoadAndDelete(id); ok {
+		s.active.Add(-1)
+	}
+	s.obs.CallEnded(kind, outcome)
 }
 
 // finish forgets the call.

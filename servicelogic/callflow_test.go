@@ -58,7 +58,7 @@ func newFlowIdle(t *testing.T, balance int64, ph camel.Phase, idle time.Duration
 		f(&cfg)
 	}
 	log := quietLog()
-	svc, err := New(cfg, st, prepaid.New(st, prepaid.Options{}), nil, log)
+	svc, err := New(cfg, st, flowPrepaid(prepaid.New(st, prepaid.Options{})), nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}

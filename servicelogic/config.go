@@ -89,7 +89,11 @@ type Config struct {
 	SettleWait time.Duration
 	// StoreTimeout bounds each prepaid operation.
 	StoreTimeout time.Duration
-	MT           MTTreatment
+	// SettleRetries are the waits before each new try of a call's Settle
+	// that failed (a slow or failing store). The call stays live meanwhile;
+	// after the last, its reservation is left to the sweeper.
+	SettleRetries []time.Duration
+	MT            MTTreatment
 	Causes       Causes
 	Overload     Overload
 	// Now is the clock calls are timed by; nil: time.Now (tests set one).
@@ -131,6 +135,7 @@ func DefaultConfig() Config {
 		SettleWait:        2 * time.Second,
 		AnswerRecordDelay: 5 * time.Second,
 		StoreTimeout:      5 * time.Second,
+		SettleRetries:     []time.Duration{time.Second, 5 * time.Second, 25 * time.Second},
 		MT:                MTContinue,
 		Causes:            DefaultCauses(),
 		Overload:          Overload{MaxStoreQueue: 2000, Treatment: OverloadRelease, Cause: camel.CauseSwitchingCongestion},
@@ -158,6 +163,11 @@ func (c *Config) Validate() error {
 	}
 	if c.SettleWait <= 0 || c.StoreTimeout <= 0 {
 		return fmt.Errorf("settle_wait and store_timeout: must be positive")
+	}
+	for _, w := range c.SettleRetries {
+		if w <= 0 {
+			return fmt.Errorf("settle_retries: each wait must be positive")
+		}
 	}
 	if c.MT != MTContinue && c.MT != MTRelease {
 		return fmt.Errorf("mt_treatment %q: use continue or release", c.MT)

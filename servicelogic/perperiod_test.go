@@ -1,11 +1,13 @@
 package servicelogic
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/scpd/scpd/camel"
+	"github.com/scpd/scpd/servicelogic/prepaid"
 	"github.com/scpd/scpd/sigtran/tcap/dialogue"
 )
 
@@ -82,5 +84,58 @@ func TestFlowFinalReportReadByTheClock(t *testing.T) {
 				t.Fatalf("CDR %d s, account %+v; want %d s charged", cdr.Duration, acct, tc.want)
 			}
 		})
+	}
+}
+
+// flowPrepaid wraps the prepaid service of the flows a test starts next
+// (the flows' tests do not run in parallel).
+var flowPrepaid = func(p prepaid.Service) prepaid.Service { return p }
+
+// failFirstSettle fails the first Settle, as a store past its timeout would.
+type failFirstSettle struct {
+	prepaid.Service
+	mu     sync.Mutex
+	failed int
+}
+
+func (p *failFirstSettle) Settle(ctx context.Context, d prepaid.DeductRequest, r prepaid.ReturnRequest) (prepaid.DeductResult, prepaid.ReturnResult, error) {
+	p.mu.Lock()
+	first := p.failed == 0
+	p.failed++
+	p.mu.Unlock()
+	if first {
+		return prepaid.DeductResult{}, prepaid.ReturnResult{}, context.DeadlineExceeded
+	}
+	return p.Service.Settle(ctx, d, r)
+}
+
+// A Settle that failed once is tried again with the same request: the call
+// is charged the 10 s it talked. Before, the reservation went to the
+// sweeper, which knows when the call was answered and not when it ended,
+// and charges from the answer to the sweep, capped at the grant: 60 s.
+func TestFlowSettleFailureIsTriedAgain(t *testing.T) {
+	fp := &failFirstSettle{}
+	flowPrepaid = func(p prepaid.Service) prepaid.Service { fp.Service = p; return fp }
+	t.Cleanup(func() { flowPrepaid = func(p prepaid.Service) prepaid.Service { return p } })
+	f := newFlow(t, 10_000, camel.Phase3, func(c *Config) { c.SettleRetries = []time.Duration{20 * time.Millisecond} })
+	f.answered()
+	f.cont(f.acr(100, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
+	if end := f.recv(); end.kind != dialogue.EventEnd {
+		t.Fatalf("after the final report: %v, want TC-END", end)
+	}
+	cdr, acct := f.settled()
+	if cdr.Duration != 10 || cdr.Recovered || acct.Charged != 10 || acct.Frozen != 0 {
+		t.Fatalf("CDR %+v, account %+v; want 10 s charged by the call's own settle", cdr, acct)
+	}
+	fp.mu.Lock()
+	tries := fp.failed
+	fp.mu.Unlock()
+	if tries != 2 {
+		t.Fatalf("Settle tried %d times, want 2", tries)
+	}
+	for deadline := time.Now().Add(flowWait); f.svc.Active() != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d calls still live after the settle", f.svc.Active())
+		}
 	}
 }
