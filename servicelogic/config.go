@@ -94,8 +94,8 @@ type Config struct {
 	// after the last, its reservation is left to the sweeper.
 	SettleRetries []time.Duration
 	MT            MTTreatment
-	Causes       Causes
-	Overload     Overload
+	Causes        Causes
+	Overload      Overload
 	// Now is the clock calls are timed by; nil: time.Now (tests set one).
 	Now func() time.Time `yaml:"-" json:"-"`
 }
