@@ -502,6 +502,10 @@ func endToEndCalls(t *testing.T, kind transport.Kind) {
 	if out := ok(t, d.dir, "audit", "--db", db); !strings.Contains(out, "OK") {
 		t.Errorf("audit: %s", out)
 	}
+	// The reservations' table shows money as the accounts' tables do.
+	if out := ok(t, d.dir, "reservation", "list", "--state", "all", "--db", db); !strings.Contains(out, " EUR") {
+		t.Errorf("reservation list shows no amount in EUR:\n%s", out)
+	}
 	tshark.Check(t, d.trace)
 	ops := tshark.Fields(t, d.trace, "camel.local == 35", "camel.maxCallPeriodDuration")
 	if len(ops) == 0 {

@@ -132,11 +132,15 @@ func tariffTable(ts []store.Tariff, prefix string) func(io.Writer) {
 	}
 }
 
-func reservationTable(rs []store.Reservation) func(io.Writer) {
+// reservationTable prints amounts in the currency of each reservation's
+// account (currency: account id -> ISO code; a missing one prints the
+// amount with two decimals and no code).
+func reservationTable(rs []store.Reservation, currency map[string]string) func(io.Writer) {
 	return func(w io.Writer) {
 		row(w, "CALL", "ACCOUNT", "STATE", "FROZEN", "CHARGED", "GRANTED", "SECONDS", "DEADLINE", "ANSWERED", "CLOSED")
 		for _, r := range rs {
-			row(w, r.CallID, r.AccountID, r.State, r.Frozen, r.Charged, r.Granted, r.Seconds, ts(r.Deadline), ts(r.AnsweredAt), ts(r.Closed))
+			cur := currency[r.AccountID]
+			row(w, r.CallID, r.AccountID, r.State, money(r.Frozen, cur), money(r.Charged, cur), money(r.Granted, cur), r.Seconds, ts(r.Deadline), ts(r.AnsweredAt), ts(r.Closed))
 		}
 	}
 }

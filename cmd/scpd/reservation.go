@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -41,7 +42,11 @@ func (a *app) reservationCommand() *cobra.Command {
 			if rs == nil {
 				rs = []store.Reservation{}
 			}
-			return a.emit(rs, reservationTable(rs))
+			ids := make([]string, 0, len(rs))
+			for _, r := range rs {
+				ids = append(ids, r.AccountID)
+			}
+			return a.emit(rs, func(w io.Writer) { reservationTable(rs, currencies(c.Context(), b, ids...))(w) })
 		},
 	}
 	list.Flags().StringVar(&state, "state", "open", "open, settled, recovered or all")
@@ -60,12 +65,13 @@ func (a *app) reservationCommand() *cobra.Command {
 				return err
 			}
 			return a.emit(r, func(w io.Writer) {
-				reservationTable([]store.Reservation{r})(w)
+				cur := currencies(c.Context(), b, r.AccountID)
+				reservationTable([]store.Reservation{r}, cur)(w)
 				fmt.Fprintf(w, "\ntariff %s: %d/min, %d/%d s, set-up %d; service %s, %s -> %s\n\n", dash(r.Tariff.Class), r.Tariff.PricePerMinute,
 					r.Tariff.Initial, r.Tariff.Subsequent, r.Tariff.SetupCharge, dash(r.Service), dash(r.Calling), dash(r.Called))
 				row(w, "OP", "SEQ", "AMOUNT", "SECONDS", "BALANCE AFTER", "REASON")
 				for _, o := range r.Ops {
-					row(w, o.Kind, o.Seq, o.Amount, o.Seconds, o.Balance, dash(o.Reason))
+					row(w, o.Kind, o.Seq, money(o.Amount, cur[r.AccountID]), o.Seconds, money(o.Balance, cur[r.AccountID]), dash(o.Reason))
 				}
 			})
 		},
@@ -87,9 +93,14 @@ func (a *app) reservationCommand() *cobra.Command {
 			return a.emit(rep, func(w io.Writer) {
 				fmt.Fprintf(w, "recovered %d reservations (%d skipped as live, %d settled ones pruned)\n", len(rep.Recovered), rep.SkippedLive, rep.Pruned)
 				if len(rep.Recovered) > 0 {
+					ids := make([]string, 0, len(rep.Recovered))
+					for _, r := range rep.Recovered {
+						ids = append(ids, r.AccountID)
+					}
+					cur := currencies(c.Context(), b, ids...)
 					row(w, "CALL", "ACCOUNT", "CHARGED", "RETURNED")
 					for _, r := range rep.Recovered {
-						row(w, r.CallID, r.AccountID, r.Charged, r.Returned)
+						row(w, r.CallID, r.AccountID, money(r.Charged, cur[r.AccountID]), money(r.Returned, cur[r.AccountID]))
 					}
 				}
 			})
@@ -97,4 +108,21 @@ func (a *app) reservationCommand() *cobra.Command {
 	}
 	cmd.AddCommand(list, show, sweep)
 	return cmd
+}
+
+// currencies looks up the currency of each distinct account, for tables:
+// one read per account the rows name (a list shows 100 by default), none
+// for --json. An account that cannot be read is left out.
+func currencies(ctx context.Context, b adminapi.Backend, ids ...string) map[string]string {
+	out := map[string]string{}
+	for _, id := range ids {
+		if _, seen := out[id]; seen || id == "" {
+			continue
+		}
+		out[id] = ""
+		if acct, err := b.Account(ctx, id); err == nil {
+			out[id] = acct.Currency
+		}
+	}
+	return out
 }
