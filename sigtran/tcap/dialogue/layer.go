@@ -206,6 +206,9 @@ func (l *Layer) HandleUnitdata(p routing.Path, um *sccp.Message) {
 		if m.OTID.Valid() && (m.Type == tcap.Begin || m.Type == tcap.Continue) {
 			l.pAbort(p, um, m.OTID, de.Cause)
 		}
+		if m.Type == tcap.Continue || m.Type == tcap.End || m.Type == tcap.Abort {
+			l.abortUndecodable(&m, de.Cause)
+		}
 		return
 	}
 	var ce *tcap.ComponentError
@@ -222,6 +225,34 @@ func (l *Layer) HandleUnitdata(p routing.Path, um *sccp.Message) {
 	default: // Unidirectional: CAP has no use for it
 		l.discarded.Add(1)
 	}
+}
+
+// abortUndecodable ends the local transaction an undecodable Continue,
+// End or Abort names (Q.774, abnormal procedures of the transaction
+// sub-layer): the peer has been sent a P-Abort (a Continue) or has ended
+// its side (End, Abort), so the transaction is gone; the TC-user gets
+// TC-P-ABORT and settles its call now. Kept open, the call and its fee
+// waited for the idle timer and an ActivityTest (minutes). A Continue
+// whose OTID is not the peer's of that transaction is someone else's and
+// leaves it alone, as a decodable one does.
+func (l *Layer) abortUndecodable(m *tcap.Message, cause tcap.PAbortCause) {
+	if len(m.DTID.Bytes()) != 4 {
+		return
+	}
+	d := l.get(m.DTID.Uint32())
+	if d == nil {
+		l.unknownTID.Add(1)
+		return
+	}
+	d.mu.Lock()
+	if d.state == Closed || m.Type == tcap.Continue && d.state != InitiationSent && m.OTID != d.remoteTID {
+		d.mu.Unlock()
+		return
+	}
+	d.closeLocked()
+	d.mu.Unlock()
+	l.endedBy[AbortProvider].Add(1)
+	d.enqueue(&Event{Kind: EventAbort, Abort: AbortInfo{Cause: AbortProvider, PAbortCause: cause}, Received: time.Now()})
 }
 
 // rejectFor turns a component error into the Reject that answers it.
