@@ -140,6 +140,14 @@ func (m *Message) Decode(b []byte) error {
 	switch m.Type {
 	case Unidirectional, Begin, End, Continue, Abort:
 	default:
+		// An OTID first is read all the same: it addresses the P-Abort
+		// (Q.774, a message type not recognized whose OTID is derivable).
+		r := ber.NewReader(top.Value)
+		if el, more, err := next(&r); err == nil && more && el.Tag == tagOTID {
+			if id, ok := ParseTransactionID(el.Value); ok {
+				m.OTID = id
+			}
+		}
 		return &DecodeError{Field: "message", Cause: UnrecognizedMessageType, Err: ErrUnknownMessage}
 	}
 	name := m.Type.String()

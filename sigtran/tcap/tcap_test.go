@@ -173,7 +173,8 @@ func TestDecodeErrors(t *testing.T) {
 		cause PAbortCause
 		otid  bool // OTID recovered for addressing the P-Abort
 	}{
-		{"unknown message type", "63 03 48 01 01", "message", UnrecognizedMessageType, false},
+		{"unknown message type", "63 03 48 01 01", "message", UnrecognizedMessageType, true},
+		{"unknown message type, no otid", "63 03 49 01 01", "message", UnrecognizedMessageType, false},
 		{"universal tag", "30 03 48 01 01", "message", UnrecognizedMessageType, false},
 		{"begin without otid", "62 03 6c 01 00", "begin.otid", BadlyFormattedTransactionPortion, false},
 		{"begin with 5-octet otid", "62 07 48 05 01 02 03 04 05", "begin.otid", BadlyFormattedTransactionPortion, false},

@@ -203,7 +203,7 @@ func (l *Layer) HandleUnitdata(p routing.Path, um *sccp.Message) {
 		l.discarded.Add(1)
 		l.log.Warn("TCAP message refused", "error", err.Error(), "opc", p.OPC)
 		// A P-Abort can only be addressed to a transaction ID we could read.
-		if m.OTID.Valid() && (m.Type == tcap.Begin || m.Type == tcap.Continue) {
+		if m.OTID.Valid() && (m.Type == tcap.Begin || m.Type == tcap.Continue || de.Cause == tcap.UnrecognizedMessageType) {
 			l.pAbort(p, um, m.OTID, de.Cause)
 		}
 		if m.Type == tcap.Continue || m.Type == tcap.End || m.Type == tcap.Abort {

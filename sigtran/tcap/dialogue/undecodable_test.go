@@ -82,3 +82,22 @@ func TestUndecodableMessageEndsItsDialogue(t *testing.T) {
 		})
 	}
 }
+
+// A message of a type TCAP does not have, whose OTID can be read, gets a
+// P-Abort unrecognizedMessageType to that OTID (Q.774): it was dropped
+// without a word. Without an OTID there is no one to answer.
+func TestUnknownMessageTypeIsPAborted(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: time.Hour}, r, newEventLog(), quiet)
+	defer l.Close()
+	for _, data := range [][]byte{
+		{0x63, 0x06, 0x48, 0x04, 0x00, 0x00, 0x00, 0xa2}, // [APPLICATION 3] with an OTID
+		{0x63, 0x06, 0x49, 0x04, 0x00, 0x00, 0x00, 0xa3}, // with a DTID only
+	} {
+		l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: data})
+	}
+	if n := l.Stats().PAbortsSent["unrecognizedMessageType"]; n != 1 {
+		t.Fatalf("%d P-Aborts unrecognizedMessageType, want 1 (stats %+v)", n, l.Stats().PAbortsSent)
+	}
+}
