@@ -240,6 +240,7 @@ func FuzzRouter(f *testing.F) {
 			"malformed": delta(before.Malformed, after.Malformed), "screened": delta(before.Screened, after.Screened),
 			"service": delta(before.ServiceIn, after.ServiceIn), "routing failure": delta(before.RoutingFailures, after.RoutingFailures),
 			"management": delta(before.ManagementIn, after.ManagementIn), "delivered": delta(before.UnitdataIn, after.UnitdataIn),
+			"segmented": delta(before.Segmented, after.Segmented),
 		}
 		var counted []string
 		for name, n := range in {
@@ -314,6 +315,30 @@ func FuzzRouter(f *testing.F) {
 			}
 			if unitdataOut != 0 {
 				t.Fatalf("routing failure answered with unitdata")
+			}
+		case kind == "segmented":
+			// One segment of several: returned with cause 10 if it asked.
+			want := sccp.ServiceFor(&m, sccp.ReassemblyNotPossible)
+			var encErr error
+			if want != nil {
+				_, encErr = want.Append(nil)
+			}
+			switch {
+			case m.Type != sccp.XUDT:
+				t.Fatalf("%+v counted as a segment", m)
+			case want == nil || encErr != nil:
+				if serviceOut != 0 {
+					t.Fatalf("%+v: a service message was sent (return on error %v, encodes: %v)", m, m.ReturnOnError, encErr)
+				}
+			case serviceOut != 1:
+				t.Fatalf("%+v asked for return on error, no XUDTS sent", m)
+			default:
+				if s := b.next(t, "XUDTS"); s.ReturnCause != sccp.ReassemblyNotPossible || !bytes.Equal(s.Data, m.Data) {
+					t.Fatalf("segment %+v answered with %+v", m, s)
+				}
+			}
+			if unitdataOut != 0 {
+				t.Fatalf("segment answered with unitdata")
 			}
 		case kind == "management":
 			sst := len(m.Data) >= 5 && m.Data[0] == 3 && m.Data[1] == sccp.SSNCAP

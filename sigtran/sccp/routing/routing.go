@@ -77,6 +77,7 @@ type Stats struct {
 	RoutingFailures         uint64 // not for this node or its subsystems
 	ManagementIn            uint64 // SCMG messages
 	Screened                uint64 // dropped by calling-party screening
+	Segmented               uint64 // XUDT segments of a longer message: not reassembled
 }
 
 // Router is SCRC/SCLC of one signalling point.
@@ -88,7 +89,7 @@ type Router struct {
 	mu    sync.RWMutex
 	users map[uint8]User
 
-	unitdataIn, unitdataOut, serviceIn, serviceOut, malformed, routingFailures, mgmtIn, screened atomic.Uint64
+	unitdataIn, unitdataOut, serviceIn, serviceOut, malformed, routingFailures, mgmtIn, screened, segmented atomic.Uint64
 }
 
 // New returns a router over the network.
@@ -123,7 +124,7 @@ func (r *Router) user(ssn uint8) User {
 func (r *Router) Stats() Stats {
 	return Stats{UnitdataIn: r.unitdataIn.Load(), UnitdataOut: r.unitdataOut.Load(), ServiceIn: r.serviceIn.Load(),
 		ServiceOut: r.serviceOut.Load(), Malformed: r.malformed.Load(), RoutingFailures: r.routingFailures.Load(), ManagementIn: r.mgmtIn.Load(),
-		Screened: r.screened.Load()}
+		Screened: r.screened.Load(), Segmented: r.segmented.Load()}
 }
 
 // HandleData implements m3ua.Handler.
@@ -189,8 +190,36 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 		r.returnMessage(p, &m, sccp.UnequippedUser)
 		return
 	}
+	// One segment of a longer message: this node does not reassemble
+	// (Q.714 §4.1.2; Q.713 §3.12 return cause 10). Handed on, the user got
+	// a truncated message to drop and the sender heard nothing.
+	if m.Type == sccp.XUDT && isSegment(m.Optional) {
+		r.segmented.Add(1)
+		r.log.Warn("segmented XUDT not reassembled", "opc", p.OPC)
+		r.returnMessage(p, &m, sccp.ReassemblyNotPossible)
+		return
+	}
 	r.unitdataIn.Add(1)
 	u.HandleUnitdata(p, &m)
+}
+
+// isSegment tells whether an XUDT's optional part holds a Segmentation
+// parameter (Q.713 §3.17) for one segment of several: the first with more
+// to come, or a later one. A single segment (first, none remaining) is the
+// whole message.
+func isSegment(opt []byte) bool {
+	for len(opt) >= 2 && opt[0] != 0 { // 0: end of optional parameters
+		name, n := opt[0], int(opt[1])
+		if len(opt) < 2+n {
+			return false
+		}
+		if name == 0x10 && n >= 1 { // Segmentation
+			first, remaining := opt[2]&0x80 != 0, opt[2]&0x0f
+			return !first || remaining > 0
+		}
+		opt = opt[2+n:]
+	}
+	return false
 }
 
 // callingAllowed applies the calling-party screening, if configured.

@@ -238,6 +238,7 @@ func delta(before, after routing.Stats) routing.Stats {
 		ServiceIn: after.ServiceIn - before.ServiceIn, ServiceOut: after.ServiceOut - before.ServiceOut,
 		Malformed: after.Malformed - before.Malformed, RoutingFailures: after.RoutingFailures - before.RoutingFailures,
 		ManagementIn: after.ManagementIn - before.ManagementIn, Screened: after.Screened - before.Screened,
+		Segmented: after.Segmented - before.Segmented,
 	}
 }
 
@@ -506,7 +507,7 @@ func TestScreening(t *testing.T) {
 func TestDamagedMessages(t *testing.T) {
 	h := newHarness(t, routing.Config{GlobalTitles: []string{"316123"}, ReturnOnError: true}, mscMgmt)
 	total := func(s routing.Stats) uint64 {
-		return s.UnitdataIn + s.ServiceIn + s.Malformed + s.RoutingFailures + s.ManagementIn + s.Screened
+		return s.UnitdataIn + s.ServiceIn + s.Malformed + s.RoutingFailures + s.ManagementIn + s.Screened + s.Segmented
 	}
 	for _, m := range []*sccp.Message{
 		sccp.NewUDT(scpGT, mscGT, []byte{0x62, 0x03, 0x48, 0x01, 0x01}, true),

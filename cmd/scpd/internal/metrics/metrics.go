@@ -204,7 +204,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	r := c.st.Router.Stats()
 	for kind, n := range map[string]uint64{"unitdata-in": r.UnitdataIn, "unitdata-out": r.UnitdataOut, "service-in": r.ServiceIn,
 		"service-out": r.ServiceOut, "malformed": r.Malformed, "routing-failure": r.RoutingFailures, "management": r.ManagementIn,
-		"screened": r.Screened} {
+		"screened": r.Screened, "segmented": r.Segmented} {
 		counter(c.sccp, float64(n), kind)
 	}
 	calls, commits := c.store.BatchStats()
