@@ -85,6 +85,8 @@ func TestMalformedStorm(t *testing.T) {
 		"P-Abort unknown transaction": `scpd_tcap_p_aborts_sent_total\{cause="unrecognizedTransactionID"\}`,
 		"CAP Reject":                  `scpd_cap_rejects_sent_total\{problem="invoke: mistypedParameter"\}`,
 		"AARE refusal":                `scpd_tcap_dialogues_ended_total\{reason="application-context-not-supported"\}`,
+		"TCAP discarded":              `scpd_tcap_messages_refused_total\{reason="discarded"\}`,
+		"TCAP unknown transaction":    `scpd_tcap_messages_refused_total\{reason="unknown-transaction"\}`,
 	} {
 		if metric(pattern) < 1 {
 			t.Errorf("no %s counted after the storm", name)

@@ -138,7 +138,7 @@ type stateCollector struct {
 	seen    map[*m3ua.Association]string // live at the last scrape -> peer
 	retired map[string]*[3]uint64        // peer -> DATA in, out, dropped of associations gone
 
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR, jWrites *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, tcapDropped, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR, jWrites *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -156,6 +156,8 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		pAborts:   d("scpd_tcap_p_aborts_sent_total", "P-Aborts sent, by cause.", "cause"),
 		rejects:   d("scpd_tcap_rejects_sent_total", "Reject components sent for malformed components."),
 		ended:     d("scpd_tcap_dialogues_ended_total", "Dialogues ended, by how: normal or the abort cause.", "reason"),
+		tcapDropped: d("scpd_tcap_messages_refused_total",
+			"TCAP messages that served no dialogue: discarded (undecodable, or a Unidirectional), or naming a transaction not open (unknown-transaction).", "reason"),
 		m3uaErr:   d("scpd_m3ua_errors_sent_total", "M3UA ERR messages sent, by error code.", "code"),
 		m3uaData:  d("scpd_m3ua_data_total", "M3UA DATA messages by peer and direction, and those dropped.", "peer", "direction"),
 		sccp:      d("scpd_sccp_messages_total", "SCCP messages by kind.", "kind"),
@@ -169,7 +171,7 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR, c.jWrites} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.tcapDropped, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR, c.jWrites} {
 		ch <- d
 	}
 }
@@ -198,6 +200,8 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(c.pAborts, float64(n), cause)
 	}
 	counter(c.rejects, float64(t.RejectsSent))
+	counter(c.tcapDropped, float64(t.Discarded), "discarded")
+	counter(c.tcapDropped, float64(t.UnknownTID), "unknown-transaction")
 	for reason, n := range t.Ended {
 		counter(c.ended, float64(n), reason)
 	}
