@@ -205,6 +205,14 @@ func (a *Association) sendManagement(m messages.M3UA) {
 }
 
 // sendError answers a faulty message with ERR (RFC 4666 §3.8.1).
+// sendErrorRC sends ERR with the Routing Context it is about.
+func (a *Association) sendErrorRC(code ErrorCode, rc uint32) {
+	a.errSent.Add(1)
+	a.node.countError(code)
+	a.log.Warn("m3ua ERR sent", "code", code.String(), "routing_context", rc)
+	a.sendManagement(messages.NewError(params.NewErrorCode(uint32(code)), params.NewRoutingContext(rc), nil, nil, nil))
+}
+
 func (a *Association) sendError(code ErrorCode, diagnostic []byte) {
 	a.errSent.Add(1)
 	a.node.countError(code)

@@ -17,7 +17,7 @@ func (a *Association) handle(b []byte) {
 	}
 	m, err := Decode(b)
 	if err != nil {
-		a.refuse(err)
+		a.refuse(b, err)
 		return
 	}
 	switch msg := m.(type) {
@@ -71,23 +71,28 @@ func (a *Association) handle(b []byte) {
 		}
 		a.log.Info("m3ua NTFY received", "type", status>>16, "info", status&0xffff)
 	default:
-		a.refuse(&Error{Field: "header", Code: unsupportedCode(b), Err: errors.New(m.MessageClassName() + " " + m.MessageTypeName() + " not supported")})
+		a.refuse(b, &Error{Field: "header", Code: unsupportedCode(b), Err: errors.New(m.MessageClassName() + " " + m.MessageTypeName() + " not supported")})
 	}
 }
 
 // unsupportedCode says whether the class or only the type is unknown.
+// Routing key management is a class this node does not have: a REG REQ
+// gets Unsupported Message Class (RFC 4666 §4.4.1, registration not
+// supported).
 func unsupportedCode(b []byte) ErrorCode {
 	switch b[2] {
 	case messages.MsgClassManagement, messages.MsgClassTransfer, messages.MsgClassSSNM,
-		messages.MsgClassASPSM, messages.MsgClassASPTM, messages.MsgClassRKM:
+		messages.MsgClassASPSM, messages.MsgClassASPTM:
 		return ErrCodeUnsupportedMessageType
 	}
 	return ErrCodeUnsupportedMessageClass
 }
 
-// refuse answers an undecodable message with ERR; the association stays
-// up (§3.8.1: the receiver reports, it does not tear down).
-func (a *Association) refuse(err error) {
+// refuse answers an undecodable message b with ERR carrying its first 40
+// octets as Diagnostic Information, to show the peer what was refused; the
+// association stays up (§3.8.1: the receiver reports, it does not tear
+// down).
+func (a *Association) refuse(b []byte, err error) {
 	a.dropped.Add(1)
 	code := ErrCodeProtocolError
 	var me *Error
@@ -95,7 +100,7 @@ func (a *Association) refuse(err error) {
 		code = me.Code
 	}
 	a.log.Warn("m3ua message refused", "error", err.Error())
-	a.sendError(code, nil)
+	a.sendError(code, b[:min(len(b), 40)])
 }
 
 // ack passes an ASPUP ACK or ASPAC ACK to the dialling side.
@@ -119,9 +124,9 @@ func (a *Association) onAspUp() {
 	}
 	a.sendManagement(messages.NewAspUpAck(nil, nil))
 	if a.State() == StateActive {
-		// An ASPUP while active means the ASP restarted: back to inactive.
-		a.setState(StateInactive)
-		return
+		// An ASPUP while active means the ASP restarted: acknowledged, and
+		// reported as unexpected, and back to inactive (§4.3.4.1).
+		a.sendError(ErrCodeUnexpectedMessage, nil)
 	}
 	a.setState(StateInactive)
 }
@@ -148,9 +153,12 @@ func (a *Association) onAspActive(m *messages.AspActive) {
 	if want := a.peer.RoutingContext; want != 0 || m.RoutingContext != nil {
 		rcs, err := uint32List(m.RoutingContext)
 		if err != nil || len(rcs) != 1 || rcs[0] != want {
-			if want == 0 {
+			switch {
+			case want == 0:
 				a.sendError(ErrCodeNoConfiguredASForASP, nil)
-			} else {
+			case err == nil && len(rcs) > 0:
+				a.sendErrorRC(ErrCodeInvalidRoutingContext, rcs[0]) // §3.8.1: the RC refused
+			default:
 				a.sendError(ErrCodeInvalidRoutingContext, nil)
 			}
 			return
@@ -210,12 +218,13 @@ func (a *Association) handleData(b []byte) {
 	}
 	d, err := DecodeData(b)
 	if err != nil {
-		a.refuse(err)
+		a.refuse(b, err)
 		return
 	}
 	if rc := a.rc.Load(); d.HasRoutingContext && d.RoutingContext != rc {
+		// The ERR names the Routing Context refused (§3.8.1: it MUST).
 		a.dropped.Add(1)
-		a.sendError(ErrCodeInvalidRoutingContext, nil)
+		a.sendErrorRC(ErrCodeInvalidRoutingContext, d.RoutingContext)
 		return
 	}
 	if !a.peer.allowsOPC(d.OPC) {

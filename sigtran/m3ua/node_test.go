@@ -1,6 +1,7 @@
 package m3ua
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"io"
@@ -157,12 +158,13 @@ func (p *testASP) expect(want string) messages.M3UA {
 	return m
 }
 
-func (p *testASP) expectErr(code ErrorCode) {
+func (p *testASP) expectErr(code ErrorCode) *messages.Error {
 	p.t.Helper()
-	m := p.expect("Error")
-	if got := ErrorCode(binary.BigEndian.Uint32(m.(*messages.Error).ErrorCode.Data)); got != code {
+	m := p.expect("Error").(*messages.Error)
+	if got := ErrorCode(binary.BigEndian.Uint32(m.ErrorCode.Data)); got != code {
 		p.t.Fatalf("ERR code %v, want %v", got, code)
 	}
+	return m
 }
 
 func (p *testASP) activate(rc uint32) {
@@ -262,6 +264,13 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	rec.waitState(t, StateActive)
 
 	p.sendRaw([]byte{1, 0, 0x0f, 1, 0, 0, 0, 8}) // unknown class
+	// The ERR shows the message refused (Diagnostic Information).
+	if e := p.expectErr(ErrCodeUnsupportedMessageClass); e.DiagnosticInformation == nil ||
+		!bytes.Equal(e.DiagnosticInformation.Data, []byte{1, 0, 0x0f, 1, 0, 0, 0, 8}) {
+		t.Fatalf("ERR for an unknown class without the message: %+v", e.DiagnosticInformation)
+	}
+	// Routing key management: a class this node has not got (§4.4.1).
+	p.sendRaw([]byte{1, 0, 9, 1, 0, 0, 0, 12, 0x02, 0x07, 0, 4}) // REG REQ
 	p.expectErr(ErrCodeUnsupportedMessageClass)
 	p.sendRaw([]byte{1, 0, 3, 9, 0, 0, 0, 8}) // unknown ASPSM type
 	p.expectErr(ErrCodeUnsupportedMessageType)
@@ -272,7 +281,10 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	p.sendRaw([]byte{1, 0, 3, 0x11, 0, 0, 0, 8})
 	p.expectErr(ErrCodeUnsupportedMessageType)
 	p.sendRaw(dataMsg(t, mscPC, scpPC, 8)) // DATA with another RC
-	p.expectErr(ErrCodeInvalidRoutingContext)
+	// The ERR names the Routing Context refused (§3.8.1: MUST).
+	if e := p.expectErr(ErrCodeInvalidRoutingContext); e.RoutingContext == nil || !bytes.Equal(e.RoutingContext.Data, []byte{0, 0, 0, 8}) {
+		t.Fatalf("ERR Invalid Routing Context without the RC: %+v", e.RoutingContext)
+	}
 	p.sendRaw(dataMsg(t, mscPC, 77, 7)) // DATA for another DPC
 	p.expectErr(ErrCodeDestinationStatusUnknown)
 	bad := dataMsg(t, mscPC, scpPC, 7)
@@ -292,6 +304,17 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	p.send(messages.NewDestinationStateAudit(nil, params.NewRoutingContext(7), params.NewAffectedPointCode(scpPC, 999), nil))
 	p.expect("Destination Available")
 	p.expect("Destination Unavailable")
+
+	// ASPUP while active (the ASP restarted): acknowledged, reported as
+	// unexpected, and the ASP is inactive until its next ASPAC (§4.3.4.1).
+	p.send(messages.NewAspUp(nil, nil))
+	p.expect("ASP Up Ack")
+	p.expectErr(ErrCodeUnexpectedMessage)
+	rec.waitState(t, StateInactive)
+	p.send(messages.NewAspActive(params.NewTrafficModeType(uint32(Loadshare)), params.NewRoutingContext(7), nil))
+	p.expect("ASP Active Ack")
+	p.expect("Notify")
+	rec.waitState(t, StateActive)
 
 	// DATA from a point code the peer is not configured for: ERR, then closed.
 	p.sendRaw(dataMsg(t, 55, scpPC, 7))
