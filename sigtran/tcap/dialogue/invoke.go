@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scpd/scpd/sigtran/tcap"
@@ -89,9 +90,19 @@ func (d *Dialogue) expireInvokesLocked(now time.Time) {
 func (d *Dialogue) answerComponentsLocked(comps []tcap.Component, now time.Time) (deliver, rejects []tcap.Component) {
 	d.expireInvokesLocked(now)
 	var drop []int
+	// The peer's invoke IDs in this message: one used twice is the
+	// duplicateInvokeID problem (Q.773 §3.2.2.2, invoke problems).
+	var seenBuf [4]int8
+	seen := seenBuf[:0]
 	for i, c := range comps {
 		var problem tcap.Problem
 		switch c.Type {
+		case tcap.Invoke:
+			if !slices.Contains(seen, c.InvokeID) {
+				seen = append(seen, c.InvokeID)
+				continue
+			}
+			problem = tcap.InvokeDuplicateInvokeID
 		case tcap.ReturnResultLast:
 			if d.dropInvokeLocked(c.InvokeID) {
 				continue

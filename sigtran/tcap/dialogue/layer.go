@@ -304,10 +304,11 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *t
 		l.pAbort(p, um, m.OTID, tcap.ResourceLimitation)
 		return
 	}
-	d.rejects = rejectFor(ce)
+	comps, rejected := d.answerComponentsLocked(m.Components, now)
+	d.rejects = append(rejected, rejectFor(ce)...)
 	d.startIdleTimer()
 	l.rejectsSent.Add(uint64(len(d.rejects)))
-	start := d.enqueueLocked(&Event{Kind: EventBegin, Components: m.Components, Rejected: d.rejects, Received: now})
+	start := d.enqueueLocked(&Event{Kind: EventBegin, Components: comps, Rejected: d.rejects, Received: now})
 	d.mu.Unlock()
 	if start {
 		l.run(d)

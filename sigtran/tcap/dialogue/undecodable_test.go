@@ -101,3 +101,35 @@ func TestUnknownMessageTypeIsPAborted(t *testing.T) {
 		t.Fatalf("%d P-Aborts unrecognizedMessageType, want 1 (stats %+v)", n, l.Stats().PAbortsSent)
 	}
 }
+
+// Two Invokes with one invoke ID in a message: the second is rejected with
+// invoke problem duplicateInvokeID (Q.773) and not delivered; it got
+// unrecognizedOperation from the service, or was run as a second request.
+func TestDuplicateInvokeIDIsRejected(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	got := make(chan *Event, 1)
+	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: time.Hour}, r, HandlerFunc(func(ev *Event) {
+		if ev.Kind == EventBegin {
+			got <- ev
+		}
+	}), quiet)
+	defer l.Close()
+	begin, err := tcap.NewBegin(tcap.NewTransactionID(0x21), tcap.NewAARQ(fuzzAC),
+		tcap.NewInvoke(1, 0, []byte{0x30, 0x00}), tcap.NewInvoke(1, 0, []byte{0x30, 0x00}), tcap.NewInvoke(2, 0, []byte{0x30, 0x00})).Append(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
+	select {
+	case ev := <-got:
+		if len(ev.Components) != 2 || ev.Components[0].InvokeID != 1 || ev.Components[1].InvokeID != 2 {
+			t.Fatalf("delivered %+v, want invokes 1 and 2", ev.Components)
+		}
+		if len(ev.Rejected) != 1 || ev.Rejected[0].InvokeID != 1 || ev.Rejected[0].Problem != tcap.InvokeDuplicateInvokeID {
+			t.Fatalf("rejected %+v, want invoke 1 duplicateInvokeID", ev.Rejected)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no Begin delivered")
+	}
+}
