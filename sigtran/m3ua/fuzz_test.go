@@ -151,7 +151,7 @@ func FuzzAssociation(f *testing.F) {
 			a.handle(msg)
 			after := a.State()
 			sent := conn.take()
-			sentErr := false
+			sentErr, sentDUNA := false, false
 			for _, out := range sent {
 				m, err := Decode(out)
 				if err != nil {
@@ -162,6 +162,9 @@ func FuzzAssociation(f *testing.F) {
 				}
 				if _, ok := m.(*messages.Error); ok {
 					sentErr = true
+				}
+				if _, ok := m.(*messages.DestinationUnavailable); ok {
+					sentDUNA = true
 				}
 			}
 			// The one ERR that comes with a change: an ASPUP while active is
@@ -180,8 +183,9 @@ func FuzzAssociation(f *testing.F) {
 				if !reflect.DeepEqual(d, wantData) {
 					t.Fatalf("%x delivered as %+v, decodes as %+v", msg, d, wantData)
 				}
-			} else if IsData(msg) && !sentErr {
-				t.Fatalf("DATA %x neither delivered nor refused with ERR", msg)
+			} else if IsData(msg) && !sentErr && !(sentDUNA && dataErr == nil && wantData.DPC != n.cfg.PointCode) {
+				// Refused with ERR, or for another point code: DUNA.
+				t.Fatalf("DATA %x neither delivered nor refused with ERR (or DUNA for another DPC)", msg)
 			}
 			if !IsData(msg) {
 				if _, err := Decode(msg); err != nil && !sentErr {

@@ -235,8 +235,16 @@ func (a *Association) handleData(b []byte) {
 		return
 	}
 	if d.DPC != a.node.cfg.PointCode {
+		// This node relays nothing: the destination is unavailable through
+		// it, which DUNA says (RFC 4666 §3.4.1). ERR Destination Status
+		// Unknown is the answer to a DAUD, not to DATA (§3.8.1).
 		a.dropped.Add(1)
-		a.sendError(ErrCodeDestinationStatusUnknown, []byte(fmt.Sprintf("DPC %d is not this node (%d)", d.DPC, a.node.cfg.PointCode)))
+		a.log.Warn("m3ua DATA for another point code dropped", "dpc", d.DPC, "point_code", a.node.cfg.PointCode)
+		var rc *params.Param
+		if v := a.rc.Load(); v != 0 {
+			rc = params.NewRoutingContext(v)
+		}
+		a.sendManagement(messages.NewDestinationUnavailable(nil, rc, params.NewAffectedPointCode(d.DPC), nil))
 		return
 	}
 	a.dataIn.Add(1)

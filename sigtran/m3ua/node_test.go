@@ -285,8 +285,11 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	if e := p.expectErr(ErrCodeInvalidRoutingContext); e.RoutingContext == nil || !bytes.Equal(e.RoutingContext.Data, []byte{0, 0, 0, 8}) {
 		t.Fatalf("ERR Invalid Routing Context without the RC: %+v", e.RoutingContext)
 	}
-	p.sendRaw(dataMsg(t, mscPC, 77, 7)) // DATA for another DPC
-	p.expectErr(ErrCodeDestinationStatusUnknown)
+	p.sendRaw(dataMsg(t, mscPC, 77, 7)) // DATA for another DPC: unavailable through this node
+	if m := p.expect("Destination Unavailable").(*messages.DestinationUnavailable); m.AffectedPointCode == nil ||
+		!bytes.Equal(m.AffectedPointCode.Data, []byte{0, 0, 0, 77}) {
+		t.Fatalf("DUNA for another DPC names %+v, want 77", m.AffectedPointCode)
+	}
 	bad := dataMsg(t, mscPC, scpPC, 7)
 	bad[18], bad[19] = 0, 6 // protocol data of 2 octets: shorter than a routing label
 	p.sendRaw(bad)
