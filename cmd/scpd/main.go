@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 // fieldFlags names the flags whose name is not their field's with '-' for '_'.
 var fieldFlags = map[string]string{
 	"group_id": "group", "short_number": "short", "account_id": "account",
-	"price_per_minute": "price", "setup_charge": "setup", "initial": "initial", "subsequent": "subsequent",
+	"price_per_minute": "price", "setup_charge": "setup",
 }
 
 // flagOfField returns "--flag" when the validation error's field is set by a

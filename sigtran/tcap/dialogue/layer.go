@@ -241,8 +241,7 @@ func (l *Layer) abortUndecodable(m *tcap.Message, cause tcap.PAbortCause) {
 	}
 	d := l.get(m.DTID.Uint32())
 	if d == nil {
-		l.unknownTID.Add(1)
-		return
+		return // counted as discarded already
 	}
 	d.mu.Lock()
 	if d.state == Closed || m.Type == tcap.Continue && d.state != InitiationSent && m.OTID != d.remoteTID {
