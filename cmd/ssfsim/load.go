@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -33,7 +35,7 @@ type scenario struct {
 	Hold        string `yaml:"hold" json:"hold"`                 // a distribution, see parseDist
 	AnswerDelay string `yaml:"answer_delay" json:"answer_delay"` // a distribution
 	Hangup      string `yaml:"hangup" json:"hangup"`
-	ACRFirst    bool   `yaml:"acr_first" json:"acr_first"`
+	ACRFirst    *bool  `yaml:"acr_first" json:"acr_first"` // absent: as --acr-first
 	ServiceKey  uint32 `yaml:"service_key" json:"service_key"`
 	Called      string `yaml:"called" json:"called"`
 }
@@ -188,10 +190,13 @@ out (queueing) or together (a pause of the SCP, its disk or the machine).`,
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+				return loadFailed(rep)
 			}
 			printReport(cmd.OutOrStdout(), rep)
-			return nil
+			return loadFailed(rep)
 		},
 	}
 	conn.add(cmd)
@@ -233,7 +238,11 @@ func readMix(path string, base msc.Call, hold dist) ([]weighted, error) {
 		return nil, fmt.Errorf("--mix: %w", err)
 	}
 	var list []scenario
-	if err := yaml.Unmarshal(raw, &list); err != nil { // YAML reads JSON too
+	// YAML reads JSON too; a key no scenario has (a typo) is an error, not
+	// a scenario quietly run with the defaults.
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&list); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("--mix %s: %w", path, err)
 	}
 	if len(list) == 0 {
@@ -261,9 +270,14 @@ func readMix(path string, base msc.Call, hold dist) ([]weighted, error) {
 			}
 		}
 		if s.Hangup != "" {
+			if s.Hangup != string(msc.SideA) && s.Hangup != string(msc.SideB) {
+				return nil, fmt.Errorf("--mix %s: scenario %d: hangup %q: use A (caller) or B (called)", path, i+1, s.Hangup)
+			}
 			w.call.Hangup = msc.Side(s.Hangup)
 		}
-		w.call.ACRBeforeERB = s.ACRFirst
+		if s.ACRFirst != nil {
+			w.call.ACRBeforeERB = *s.ACRFirst
+		}
 		if s.ServiceKey != 0 {
 			w.call.ServiceKey = s.ServiceKey
 		}
@@ -283,6 +297,7 @@ type loader struct {
 	callers     uint64
 
 	started, completed, failed, open, maxOpen atomic.Int64
+	longest                                   atomic.Int64 // the longest ringing + hold drawn, ns
 	next                                      atomic.Uint64
 
 	mu        sync.Mutex
@@ -310,6 +325,11 @@ func (l *loader) draw() msc.Call {
 	}
 	c := w.call
 	c.HoldTime, c.AnswerDelay = w.hold(), w.answer()
+	for long := int64(c.HoldTime + c.AnswerDelay); ; {
+		if m := l.longest.Load(); long <= m || l.longest.CompareAndSwap(m, long) {
+			break
+		}
+	}
 	c.Calling = strconv.FormatUint(l.firstCaller+l.next.Add(1)%l.callers, 10)
 	return c
 }
@@ -352,15 +372,18 @@ func (l *loader) logLatency(start time.Time, firstAnswerUs, outcome string) {
 	}
 }
 
+// classify groups errors by what failed, not by the details that differ
+// call to call (numbers: transaction IDs, ports, durations). The text
+// before the first colon alone said "msc" for every failure.
 func classify(err error) string {
-	// Group by what failed (the text before the first colon), not by the
-	// details that differ call to call.
-	s := err.Error()
-	if i := strings.Index(s, ":"); i > 0 && i < 40 {
-		return s[:i]
+	s := numbers.ReplaceAllString(err.Error(), "N")
+	if len(s) > 100 {
+		s = s[:100] + "…"
 	}
 	return s
 }
+
+var numbers = regexp.MustCompile(`0x[0-9a-fA-F]+|[0-9]+`)
 
 // outcomeOf names what the SCP did with a call.
 func outcomeOf(r *msc.Result) string {
@@ -431,18 +454,11 @@ func (l *loader) run(ctx context.Context, rate float64, concurrency int, count i
 	// Calls per second over the time calls were being started, so the
 	// tail of the last calls' hold time does not dilute the rate.
 	if s := startedFor.Seconds(); s > 0 {
-		rep.CallsPerS = float64(rep.Completed) / max(s, elapsed.Seconds()-maxHold(l.mix))
+		// The longest ringing + hold the calls drew (--hold-dist, --mix),
+		// not the --hold those override.
+		rep.CallsPerS = float64(rep.Completed) / max(s, elapsed.Seconds()-time.Duration(l.longest.Load()).Seconds())
 	}
 	return rep
-}
-
-// maxHold is a bound of the hold and ringing time of the mix, for the rate.
-func maxHold(mix []weighted) float64 {
-	var m time.Duration
-	for _, w := range mix {
-		m = max(m, w.call.HoldTime+w.call.AnswerDelay)
-	}
-	return m.Seconds()
 }
 
 func (l *loader) progress(w io.Writer) func() {
@@ -488,4 +504,14 @@ func printReport(w io.Writer, r loadReport) {
 	for _, k := range keys(r.Errors) {
 		fmt.Fprintf(w, "  error   %-28s %d\n", k, r.Errors[k])
 	}
+}
+
+// loadFailed is the exit status of a run in which no call completed: the
+// SCP was not reached, or answered none. Some failures among completed
+// calls are the figures of a load run (overload), reported, not an error.
+func loadFailed(rep loadReport) error {
+	if rep.Started > 0 && rep.Completed == 0 {
+		return fmt.Errorf("no call completed: %d failed (the errors are above)", rep.Failed)
+	}
+	return nil
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scpd/scpd/cmd/ssfsim/msc"
+)
+
+// A --mix scenario with a key no scenario has (a typo) or a hangup side
+// that is neither A nor B is refused: "outcom: busy" ran every call as
+// answered, and "hangup: b" hung up on the caller's leg. A scenario
+// without acr_first keeps --acr-first; one with it decides.
+func TestMixIsChecked(t *testing.T) {
+	dir := t.TempDir()
+	mix := func(yaml string) string {
+		p := filepath.Join(dir, "mix.yaml")
+		if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	hold, _ := parseDist("2s")
+	base := msc.Call{ACRBeforeERB: true}
+	for _, tc := range []struct{ yaml, want string }{
+		{"- {weight: 1, outcom: busy}\n", "field outcom not found"},
+		{"- {weight: 1, hangup: b}\n", `hangup "b": use A (caller) or B (called)`},
+		{"- {weight: 1, hangup: C}\n", `hangup "C": use A (caller) or B (called)`},
+	} {
+		if _, err := readMix(mix(tc.yaml), base, hold); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
+	ws, err := readMix(mix("- {weight: 1, hangup: B}\n- {weight: 1, acr_first: false}\n"), base, hold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ws[0].call.ACRBeforeERB || ws[0].call.Hangup != msc.SideB || ws[1].call.ACRBeforeERB {
+		t.Fatalf("scenarios %+v %+v: want --acr-first kept by the first, turned off by the second", ws[0].call, ws[1].call)
+	}
+}
+
+// The rate is taken over the time calls were started, bounded by the
+// longest ringing + hold the calls drew: --hold-dist or the mix's holds,
+// not the --hold they override (which made calls/s follow --hold).
+func TestLoadRateBoundIsTheHoldDrawn(t *testing.T) {
+	hold, _ := parseDist("4s")
+	ws, err := readMix("", msc.Call{HoldTime: 0, AnswerDelay: 100 * time.Millisecond}, hold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &loader{mix: ws, callers: 1}
+	l.draw()
+	if got := time.Duration(l.longest.Load()); got != 4*time.Second+100*time.Millisecond {
+		t.Fatalf("longest drawn %v, want 4.1s", got)
+	}
+}
+
+// Every call failing is a failed run (exit non-zero), and the errors are
+// grouped by their text, not cut at the first colon ("msc" for all).
+func TestLoadFailuresAreReported(t *testing.T) {
+	if err := loadFailed(loadReport{Started: 2, Failed: 2}); err == nil {
+		t.Fatal("a run with no call completed succeeded")
+	}
+	if err := loadFailed(loadReport{Started: 10, Completed: 9, Failed: 1}); err != nil {
+		t.Fatalf("a run with completed calls failed: %v", err)
+	}
+	a := classify(errors.New("msc: SCP did not answer in time (dialogue 0x1a2b, 5000 ms)"))
+	b := classify(errors.New("msc: SCP did not answer in time (dialogue 0x3c, 5000 ms)"))
+	if a != b || !strings.Contains(a, "SCP did not answer in time") {
+		t.Fatalf("classified as %q and %q", a, b)
+	}
+}
