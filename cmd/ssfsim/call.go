@@ -44,6 +44,9 @@ func (f *connFlags) start(ctx context.Context) (*msc.Sim, error) {
 	if !slices.Contains(transport.Kinds, transport.Kind(f.transport)) {
 		return nil, fmt.Errorf("--transport %q: use tcp, sctp, userspace-sctp or auto", f.transport)
 	}
+	if f.connectTimeout <= 0 {
+		return nil, fmt.Errorf("--connect-timeout %v: must be positive", f.connectTimeout)
+	}
 	cfg := msc.DefaultConfig()
 	cfg.SCP, cfg.Transport, cfg.PointCode, cfg.SCPPointCode = f.scp, transport.Kind(f.transport), f.pc, f.scpPC
 	cfg.RoutingContext, cfg.MSCAddress, cfg.Local = f.rc, f.mscAddress, f.local
@@ -95,6 +98,9 @@ func (f *callFlags) call() (msc.Call, error) {
 	}
 	if f.hangup != "A" && f.hangup != "B" {
 		return msc.Call{}, fmt.Errorf("--hangup %q: use A (caller) or B (called)", f.hangup)
+	}
+	if f.hold < 0 || f.answerDelay < 0 {
+		return msc.Call{}, fmt.Errorf("--hold and --answer-delay must not be negative (0s: at once)")
 	}
 	return msc.Call{ServiceKey: f.serviceKey, Phase: camel.Phase(f.phase), Calling: f.calling, Called: f.called,
 		CalledInternational: f.international, IMSI: f.imsi, MT: f.mt, AnswerDelay: f.answerDelay, HoldTime: f.hold,

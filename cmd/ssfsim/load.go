@@ -138,6 +138,9 @@ out (queueing) or together (a pause of the SCP, its disk or the machine).`,
 			if err != nil {
 				return err
 			}
+			if rate < 0 || concurrency < 0 || count < 0 || duration < 0 {
+				return fmt.Errorf("--rate, --concurrency, --count and --duration must not be negative")
+			}
 			if (rate > 0) == (concurrency > 0) {
 				return fmt.Errorf("give exactly one of --rate or --concurrency")
 			}

@@ -75,3 +75,21 @@ func TestLoadFailuresAreReported(t *testing.T) {
 		t.Fatalf("classified as %q and %q", a, b)
 	}
 }
+
+// Negative durations and counts are refused with what is wrong, not with
+// another rule's message ("give exactly one of --rate or --concurrency").
+func TestNegativeFlagsAreRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"load", "--rate", "-5", "--duration", "1s"},
+		{"load", "--rate", "5", "--duration", "-1s"},
+		{"load", "--rate", "5", "--count", "-1", "--duration", "1s"},
+		{"call", "--hold", "-1s"},
+		{"call", "--answer-delay", "-1s"},
+		{"call", "--connect-timeout", "-1s"},
+	} {
+		_, stderr, code := run(t, args...)
+		if code == 0 || !strings.Contains(stderr, "negative") && !strings.Contains(stderr, "must be positive") {
+			t.Errorf("ssfsim %v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}
