@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +48,18 @@ func (f *connFlags) start(ctx context.Context) (*msc.Sim, error) {
 	}
 	if f.connectTimeout <= 0 {
 		return nil, fmt.Errorf("--connect-timeout %v: must be positive", f.connectTimeout)
+	}
+	// An address that cannot be one is said at once, not retried until
+	// --connect-timeout behind a screen of redial warnings.
+	for _, a := range f.scp {
+		if _, port, err := net.SplitHostPort(a); err != nil || !validPort(port, false) {
+			return nil, fmt.Errorf("--scp %q: want host:port, e.g. 127.0.0.1:2905", a)
+		}
+	}
+	for _, a := range f.local {
+		if host, port, err := net.SplitHostPort(a); err != nil || !validPort(port, true) || net.ParseIP(host) == nil && host != "" {
+			return nil, fmt.Errorf("--local %q: want ip:port, port 0 for any, e.g. 127.0.0.2:0", a)
+		}
 	}
 	cfg := msc.DefaultConfig()
 	cfg.SCP, cfg.Transport, cfg.PointCode, cfg.SCPPointCode = f.scp, transport.Kind(f.transport), f.pc, f.scpPC
@@ -195,4 +209,10 @@ func printFlow(w io.Writer, c msc.Call, r *msc.Result) {
 	parts = append(parts, fmt.Sprintf("first answer %.1f ms (SCP response %.1f ms)", float64(r.FirstAnswer.Microseconds())/1000,
 		float64(r.SCPResponse.Microseconds())/1000))
 	fmt.Fprintln(w, "result:", strings.Join(parts, "; "))
+}
+
+// validPort tells whether s is a port number (0 only when any port will do).
+func validPort(s string, zeroOK bool) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n <= 65535 && (n > 0 || zeroOK && n == 0)
 }

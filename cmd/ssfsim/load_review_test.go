@@ -93,3 +93,21 @@ func TestNegativeFlagsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// An address that cannot be one is refused at once: it was retried until
+// --connect-timeout behind a screen of "redialling" warnings, and the final
+// error hid the cause.
+func TestBadAddressesAreRefusedAtOnce(t *testing.T) {
+	for _, args := range [][]string{
+		{"call", "--scp", "127.0.0.1:99999"},
+		{"call", "--scp", "nohostport"},
+		{"call", "--local", "garbage"},
+		{"load", "--rate", "1", "--count", "1", "--local", "1.2.3.4"},
+	} {
+		start := time.Now()
+		_, stderr, code := run(t, args...)
+		if code == 0 || !strings.Contains(stderr, "want ") || strings.Count(stderr, "\n") > 1 || time.Since(start) > 5*time.Second {
+			t.Errorf("ssfsim %v: exit %d after %v, stderr %q", args, code, time.Since(start), stderr)
+		}
+	}
+}
