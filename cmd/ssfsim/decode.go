@@ -64,7 +64,9 @@ bytes without a Begin, --phase says which phase to assume.`,
 					return err
 				}
 				defer f.Close()
-				if results, err = d.Capture(f); err != nil {
+				if results, err = d.Capture(f); errors.Is(err, dissect.ErrCutShort) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "ssfsim: warning: %s: %v\n", args[0], err)
+				} else if err != nil {
 					return fmt.Errorf("%s: %w", args[0], err)
 				}
 			}

@@ -111,3 +111,20 @@ func TestBadAddressesAreRefusedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A capture cut inside a frame (a tcpdump killed while writing) is read up
+// to the cut, with a warning: it was refused as a whole.
+func TestCutCaptureIsReadToTheCut(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "flow-phase2.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(cut, raw[:1000], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "decode", cut)
+	if code != 0 || !strings.Contains(stderr, "capture cut short") || !strings.Contains(stdout, "frame 3 ") || strings.Contains(stdout, "frame 4 ") {
+		t.Fatalf("decode of a cut capture: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}

@@ -47,7 +47,9 @@ func initialDPs(file string) ([]capturedIDP, []skipped, error) {
 	}
 	defer f.Close()
 	results, err := dissect.NewDecoder(camel.Phase2).Capture(f)
-	if err != nil {
+	if errors.Is(err, dissect.ErrCutShort) {
+		fmt.Fprintf(os.Stderr, "ssfsim: warning: %s: %v\n", file, err)
+	} else if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
 	var found []capturedIDP

@@ -105,11 +105,20 @@ func NewDecoder(def camel.Phase) *Decoder {
 	return &Decoder{DefaultPhase: def, phases: make(map[string]camel.Phase)}
 }
 
+// ErrCutShort wraps the error of a capture that ends inside a frame (a
+// tcpdump killed while writing): Capture decodes the frames before it and
+// returns them with this error, which callers report as a warning.
+var ErrCutShort = errors.New("capture cut short; the frames before are decoded")
+
 // Capture decodes every M3UA message in a pcap or pcapng capture.
 func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 	pkts, err := pcap.ReadAll(r)
+	var cut error
 	if err != nil {
-		return nil, err
+		if !errors.Is(err, io.ErrUnexpectedEOF) || len(pkts) == 0 {
+			return nil, err
+		}
+		cut = fmt.Errorf("%w: %v", ErrCutShort, err)
 	}
 	out := make([]Result, 0, len(pkts))
 	for _, p := range pkts {
@@ -134,7 +143,7 @@ func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 		d.m3ua(&res, p.Payload)
 		out = append(out, res)
 	}
-	return out, nil
+	return out, cut
 }
 
 // bare decodes a frame of a capture without IP: SCCP for DLT_SCCP; for
