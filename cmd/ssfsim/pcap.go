@@ -190,8 +190,13 @@ func (f *pcapFlags) plan(cmd *cobra.Command) (*pcapPlan, error) {
 	if p.start.Before(pcapFirst) || p.start.After(pcapLast) {
 		return nil, fmt.Errorf("--start %s: a pcap holds times from %s to %s", f.start, pcapFirst.Format(time.RFC3339), pcapLast.Format(time.RFC3339))
 	}
-	if f.interval < 0 || f.answerDelay < 10*time.Millisecond || f.answerDelay > 24*time.Hour || f.hold < 0 || f.hold > 24*time.Hour {
-		return nil, errors.New("--interval, --answer-delay (10ms to 24h) and --hold (at most 24h) need sensible durations")
+	switch {
+	case f.interval < 0:
+		return nil, errors.New("--interval must not be negative (0s: every call starts at once)")
+	case f.answerDelay < 10*time.Millisecond || f.answerDelay > 24*time.Hour:
+		return nil, errors.New("--answer-delay must be 10ms to 24h")
+	case f.hold < 0 || f.hold > 24*time.Hour:
+		return nil, errors.New("--hold must be 0s to 24h")
 	}
 	// Checked by division: the product can overflow a Duration.
 	if calls := time.Duration(f.count * len(p.phases)); calls > 1 && f.interval > pcapLast.Sub(p.start)/(calls-1) {
