@@ -895,20 +895,21 @@ func (c *call) settle() {
 	ret := prepaid.ReturnRequest{CallID: c.id, Seq: c.nextSeq(), CDR: &cdr}
 	d, r, err := c.s.prepaid.Settle(ctx, deduct, ret)
 	if err != nil {
-		if len(c.s.cfg.SettleRetries) > 0 {
-			c.s.log.Warn("settle failed; trying again", "call", c.id, "error", err.Error())
-			// The dialogue is done with the call; the tries run apart.
-			c.d.User = nil
-			go c.s.settleAgain(c.id, c.kind, c.outcome, deduct, ret)
-			return
-		}
-		c.s.log.Error("settle failed; the sweeper will settle the reservation", "call", c.id, "error", err.Error())
-	} else {
-		c.charged = r.TotalCharged
-		c.s.obs.Fee(FeeCharged, d.Charged)
-		c.s.obs.Fee(FeeReturned, r.Returned)
+		c.s.log.Warn("settle failed", "call", c.id, "error", err.Error())
+		// The dialogue is done with the call; the tries run apart.
+		c.d.User = nil
+		go c.s.settleAgain(c.id, c.kind, c.outcome, deduct, ret, err)
+		return
 	}
+	c.charged = r.TotalCharged
+	c.s.settled(d, r)
 	c.finish(c.outcome)
+}
+
+// settled counts the fees a Settle moved.
+func (s *Service) settled(d prepaid.DeductResult, r prepaid.ReturnResult) {
+	s.obs.Fee(FeeCharged, d.Charged)
+	s.obs.Fee(FeeReturned, r.Returned)
 }
 
 // settleAgain tries a call's failed Settle again, after each of
@@ -917,8 +918,7 @@ func (c *call) settle() {
 // sweeper leaves its reservation alone: it knows when the call was
 // answered, not when it ended, and would charge up to the whole grant
 // instead of the time the call talked.
-func (s *Service) settleAgain(id string, kind Kind, outcome string, deduct prepaid.DeductRequest, ret prepaid.ReturnRequest) {
-	var err error
+func (s *Service) settleAgain(id string, kind Kind, outcome string, deduct prepaid.DeductRequest, ret prepaid.ReturnRequest, err error) {
 	for i, wait := range s.cfg.SettleRetries {
 		time.Sleep(wait)
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StoreTimeout)
@@ -928,8 +928,7 @@ func (s *Service) settleAgain(id string, kind Kind, outcome string, deduct prepa
 		cancel()
 		if err == nil {
 			s.log.Info("settle succeeded on a later try", "call", id, "try", i+2)
-			s.obs.Fee(FeeCharged, d.Charged)
-			s.obs.Fee(FeeReturned, r.Returned)
+			s.settled(d, r)
 			break
 		}
 		s.log.Warn("settle failed again", "call", id, "try", i+2, "error", err.Error())
@@ -937,19 +936,22 @@ func (s *Service) settleAgain(id string, kind Kind, outcome string, deduct prepa
 	if err != nil {
 		s.log.Error("settle failed on every try; the sweeper will settle the reservation", "call", id, "error", err.Error())
 	}
-	if _, ok := s.live.LoadAndDelete(id); ok {
-		s.active.Add(-1)
-	}
-	s.obs.CallEnded(kind, outcome)
+	s.forget(id, kind, outcome)
 }
 
 // finish forgets the call.
 func (c *call) finish(outcome string) {
-	if _, ok := c.s.live.LoadAndDelete(c.id); ok {
-		c.s.active.Add(-1)
-	}
 	c.d.User = nil
-	c.s.obs.CallEnded(c.kind, outcome)
+	c.s.forget(c.id, c.kind, outcome)
+}
+
+// forget takes an ended call out of the live set (the sweeper may then
+// settle its reservation) and counts it.
+func (s *Service) forget(id string, kind Kind, outcome string) {
+	if _, ok := s.live.LoadAndDelete(id); ok {
+		s.active.Add(-1)
+	}
+	s.obs.CallEnded(kind, outcome)
 }
 
 // cdr builds the call's record.

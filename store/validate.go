@@ -158,9 +158,13 @@ func validateAccount(a *Account) error {
 // stored as nanoseconds since 1970 (codec.go), which end in April 2262: a
 // later date would come back centuries in the past (an account "valid until
 // 9999-12-31" expired at once, a reservation's deadline passed at once).
-func StorableTime(t time.Time) bool {
-	return !t.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) && t.Before(time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC))
-}
+func StorableTime(t time.Time) bool { return !t.Before(storableFrom) && t.Before(storableUntil) }
+
+// The bounds, made once: ApplyFee checks every deadline against them.
+var (
+	storableFrom  = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	storableUntil = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // StorableTimeRule is the rule StorableTime checks, for validation errors.
 const StorableTimeRule = "must be from 2000-01-01 to 2261-12-31"

@@ -110,16 +110,26 @@ func (a *app) reservationCommand() *cobra.Command {
 	return cmd
 }
 
-// currencies looks up the currency of each distinct account, for tables:
-// one read per account the rows name (a list shows 100 by default), none
-// for --json. An account that cannot be read is left out.
+// currencies looks up the currency of each distinct account the rows
+// name, for tables (none for --json): one read per account for a few, one
+// list of all accounts past a score of them. An account that cannot be read
+// is left out (its amounts print without a code).
 func currencies(ctx context.Context, b adminapi.Backend, ids ...string) map[string]string {
 	out := map[string]string{}
 	for _, id := range ids {
-		if _, seen := out[id]; seen || id == "" {
-			continue
-		}
 		out[id] = ""
+	}
+	if len(out) > 20 {
+		if all, err := b.Accounts(ctx); err == nil {
+			for _, a := range all {
+				if _, named := out[a.ID]; named {
+					out[a.ID] = a.Currency
+				}
+			}
+		}
+		return out
+	}
+	for id := range out {
 		if acct, err := b.Account(ctx, id); err == nil {
 			out[id] = acct.Currency
 		}

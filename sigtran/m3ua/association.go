@@ -205,15 +205,13 @@ func (a *Association) sendManagement(m messages.M3UA) {
 }
 
 // sendError answers a faulty message with ERR (RFC 4666 §3.8.1).
-// sendErrorRC sends ERR with the Routing Context it is about.
-func (a *Association) sendErrorRC(code ErrorCode, rc uint32) {
-	a.errSent.Add(1)
-	a.node.countError(code)
-	a.log.Warn("m3ua ERR sent", "code", code.String(), "routing_context", rc)
-	a.sendManagement(messages.NewError(params.NewErrorCode(uint32(code)), params.NewRoutingContext(rc), nil, nil, nil))
+func (a *Association) sendError(code ErrorCode, diagnostic []byte) {
+	a.sendErrorRC(code, nil, diagnostic)
 }
 
-func (a *Association) sendError(code ErrorCode, diagnostic []byte) {
+// sendErrorRC is sendError naming the Routing Context it is about (nil:
+// none), which Invalid Routing Context MUST carry (§3.8.1).
+func (a *Association) sendErrorRC(code ErrorCode, rc *params.Param, diagnostic []byte) {
 	a.errSent.Add(1)
 	a.node.countError(code)
 	var diag *params.Param
@@ -224,7 +222,15 @@ func (a *Association) sendError(code ErrorCode, diagnostic []byte) {
 		diag = params.NewDiagnosticInformation(diagnostic)
 	}
 	a.log.Warn("m3ua ERR sent", "code", code.String())
-	a.sendManagement(messages.NewError(params.NewErrorCode(uint32(code)), nil, nil, nil, diag))
+	a.sendManagement(messages.NewError(params.NewErrorCode(uint32(code)), rc, nil, nil, diag))
+}
+
+// rcParam is the association's Routing Context as a parameter, nil if none.
+func (a *Association) rcParam() *params.Param {
+	if v := a.rc.Load(); v != 0 {
+		return params.NewRoutingContext(v)
+	}
+	return nil
 }
 
 // Close ends the association: ASP-DOWN towards the user, transport closed.

@@ -157,7 +157,7 @@ func (a *Association) onAspActive(m *messages.AspActive) {
 			case want == 0:
 				a.sendError(ErrCodeNoConfiguredASForASP, nil)
 			case err == nil && len(rcs) > 0:
-				a.sendErrorRC(ErrCodeInvalidRoutingContext, rcs[0]) // §3.8.1: the RC refused
+				a.sendErrorRC(ErrCodeInvalidRoutingContext, params.NewRoutingContext(rcs[0]), nil)
 			default:
 				a.sendError(ErrCodeInvalidRoutingContext, nil)
 			}
@@ -196,10 +196,7 @@ func (a *Association) onDAUD(m *messages.DestinationStateAudit) {
 			down = append(down, apc)
 		}
 	}
-	var rc *params.Param
-	if v := a.rc.Load(); v != 0 {
-		rc = params.NewRoutingContext(v)
-	}
+	rc := a.rcParam()
 	if len(up) > 0 {
 		a.sendManagement(messages.NewDestinationAvailable(nil, rc, params.NewAffectedPointCode(up...), nil))
 	}
@@ -224,7 +221,7 @@ func (a *Association) handleData(b []byte) {
 	if rc := a.rc.Load(); d.HasRoutingContext && d.RoutingContext != rc {
 		// The ERR names the Routing Context refused (§3.8.1: it MUST).
 		a.dropped.Add(1)
-		a.sendErrorRC(ErrCodeInvalidRoutingContext, d.RoutingContext)
+		a.sendErrorRC(ErrCodeInvalidRoutingContext, params.NewRoutingContext(d.RoutingContext), nil)
 		return
 	}
 	if !a.peer.allowsOPC(d.OPC) {
@@ -240,11 +237,7 @@ func (a *Association) handleData(b []byte) {
 		// Unknown is the answer to a DAUD, not to DATA (§3.8.1).
 		a.dropped.Add(1)
 		a.log.Warn("m3ua DATA for another point code dropped", "dpc", d.DPC, "point_code", a.node.cfg.PointCode)
-		var rc *params.Param
-		if v := a.rc.Load(); v != 0 {
-			rc = params.NewRoutingContext(v)
-		}
-		a.sendManagement(messages.NewDestinationUnavailable(nil, rc, params.NewAffectedPointCode(d.DPC), nil))
+		a.sendManagement(messages.NewDestinationUnavailable(nil, a.rcParam(), params.NewAffectedPointCode(d.DPC), nil))
 		return
 	}
 	a.dataIn.Add(1)

@@ -18,16 +18,22 @@ import (
 
 const token = "0123456789abcdef0123456789abcdef"
 
-func setup(t *testing.T) (*Local, *Client) {
+// newLocal is the API over a new store in a temporary file.
+func newLocal(t *testing.T) *Local {
 	t.Helper()
-	quiet := slog.New(slog.DiscardHandler)
 	st, err := store.Open(filepath.Join(t.TempDir(), "scpd.db"), store.Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logic := prepaid.New(st, prepaid.Options{Log: quiet})
-	local := NewLocal(st, logic, nil)
+	return NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+func setup(t *testing.T) (*Local, *Client) {
+	t.Helper()
+	local := newLocal(t)
 	srv := httptest.NewServer(NewHandler(local, token, quiet))
 	t.Cleanup(srv.Close)
 	c, err := NewClient(srv.URL, token)

@@ -32,7 +32,7 @@ var _ Backend = (*Client)(nil)
 // NewClient talks to addr: "http://127.0.0.1:7080" or "unix:///path/admin.sock".
 func NewClient(addr, token string) (*Client, error) {
 	// No header can carry it; the request would fail as "unreachable".
-	if strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+	if !headerSafe(token) {
 		return nil, errors.New("admin token holds a control character (a line break?): check admin.token in the config, or the token file")
 	}
 	// Straight to the daemon: an HTTP_PROXY from the environment would get

@@ -5,18 +5,15 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/scpd/scpd/servicelogic/prepaid"
 	"github.com/scpd/scpd/store"
 )
 
@@ -206,13 +203,7 @@ func (f failingBackup) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // A backup that failed on the daemon ended as a well-formed 200 answer: the
 // client returned an empty or half file and no error.
 func TestClientBackupFailureIsAnError(t *testing.T) {
-	quiet := slog.New(slog.DiscardHandler)
-	st, err := store.Open(filepath.Join(t.TempDir(), "scpd.db"), store.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	local := NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil)
+	local := newLocal(t)
 	for _, half := range []bool{false, true} {
 		srv := httptest.NewServer(NewHandler(failingBackup{local, half}, token, quiet))
 		c, err := NewClient(srv.URL, token)

@@ -2,26 +2,15 @@ package adminapi
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-
-	"github.com/scpd/scpd/servicelogic/prepaid"
-	"github.com/scpd/scpd/store"
 )
 
 // A known path with a method it does not have is 405 with Allow (RFC 9110
 // §15.5.5-6), not 404 "no such endpoint": the catch-all route took both.
 func TestWrongMethodIs405(t *testing.T) {
-	quiet := slog.New(slog.DiscardHandler)
-	st, err := store.Open(filepath.Join(t.TempDir(), "scpd.db"), store.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(NewHandler(NewLocal(st, prepaid.New(st, prepaid.Options{Log: quiet}), nil), token, quiet))
+	srv := httptest.NewServer(NewHandler(newLocal(t), token, quiet))
 	defer srv.Close()
 	for _, tc := range []struct {
 		method, path string

@@ -58,8 +58,15 @@ func ReadToken(path string) (string, error) {
 	}
 	// No HTTP header can carry it: the daemon would serve a token no
 	// client can send.
-	if strings.ContainsFunc(tok, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+	if !headerSafe(tok) {
 		return "", fmt.Errorf("admin token: %s holds a control character (a tab, a line break) inside the token: put it on one line, or delete the file and scpd serve writes a new one", path)
 	}
 	return tok, nil
+}
+
+// headerSafe tells whether a token holds no control character: an HTTP
+// header cannot carry a line break (RFC 9110 §5.5), and a tab or other
+// control character inside a token is a copy-and-paste mistake.
+func headerSafe(token string) bool {
+	return !strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f })
 }

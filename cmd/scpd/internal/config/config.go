@@ -362,6 +362,8 @@ func (c *Config) validate() error {
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "must be at least 16 characters (or empty to use token_file)")
 	}
+	// The rule of adminapi's headerSafe, which the client and the token
+	// file are held to; config does not depend on the API package.
 	if strings.ContainsFunc(c.Admin.Token, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		bad("admin.token", "must not hold control characters (no HTTP header can carry them)")
 	}
