@@ -272,6 +272,10 @@ func TestSGPAnswersFaultsAndStaysUp(t *testing.T) {
 	// Routing key management: a class this node has not got (§4.4.1).
 	p.sendRaw([]byte{1, 0, 9, 1, 0, 0, 0, 12, 0x02, 0x07, 0, 4}) // REG REQ
 	p.expectErr(ErrCodeUnsupportedMessageClass)
+	// Another version (over TCP too, framed by its length): ERR Invalid
+	// Version, and the association stays up (§3.8.1).
+	p.sendRaw([]byte{2, 0, 3, 3, 0, 0, 0, 8}) // BEAT of version 2
+	p.expectErr(ErrCodeInvalidVersion)
 	p.sendRaw([]byte{1, 0, 3, 9, 0, 0, 0, 8}) // unknown ASPSM type
 	p.expectErr(ErrCodeUnsupportedMessageType)
 	// go-m3ua keys messages by class<<4|type: class 0x24 type 0x41 would

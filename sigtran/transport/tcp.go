@@ -55,9 +55,13 @@ func (t *tcpConn) Read() (Message, error) {
 	if _, err := io.ReadFull(t.br, hdr[:]); err != nil {
 		return Message{}, err
 	}
+	// Framing needs only the length: a message of another version but a
+	// sane length is M3UA's to answer with ERR Invalid Version (RFC 4666
+	// §3.8.1), and the association stays up. A length out of range means
+	// the byte stream is out of step, and nothing after it can be read.
 	n := int(binary.BigEndian.Uint32(hdr[4:8]))
-	if hdr[0] != 1 || n < 8 || n > maxFrame {
-		return Message{}, fmt.Errorf("transport tcp: M3UA header %x: version or length out of range, stream out of step", hdr)
+	if n < 8 || n > maxFrame {
+		return Message{}, fmt.Errorf("transport tcp: M3UA header %x: length out of range, stream out of step", hdr)
 	}
 	b := make([]byte, n)
 	copy(b, hdr[:])
