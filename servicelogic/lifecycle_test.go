@@ -46,9 +46,9 @@ func (w *idleWatch) HandleEvent(ev *dialogue.Event) {
 	}
 }
 
-// testStore is a store with the on-net tariff (60 a minute, per second),
-// group G, account A holding balance, the prepaid member 31600000001 (short
-// number 11) and the postpaid member 31600000002 (12).
+// testStore is a store with the on-net and off-net tariffs (60 a minute,
+// per second), group G, account A holding balance, the prepaid member
+// 31600000001 (short number 11) and the postpaid member 31600000002 (12).
 func testStore(t *testing.T, balance int64) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "scp.db"), store.Options{})
@@ -57,8 +57,10 @@ func testStore(t *testing.T, balance int64) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	err = st.Update(func(tx *store.Tx) error {
-		if err := tx.PutTariff(store.Tariff{Class: store.ClassOnNet, PricePerMinute: 60, Initial: 1, Subsequent: 1}); err != nil {
-			return err
+		for _, class := range []string{store.ClassOnNet, store.ClassOffNet} {
+			if err := tx.PutTariff(store.Tariff{Class: class, PricePerMinute: 60, Initial: 1, Subsequent: 1}); err != nil {
+				return err
+			}
 		}
 		if err := tx.PutGroup(store.Group{ID: "G", Name: "G"}, true); err != nil {
 			return err

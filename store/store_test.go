@@ -183,6 +183,9 @@ func TestValidation(t *testing.T) {
 		if _, err := tx.CreateAccount(Account{ID: "A-1", Currency: "EUR", Opening: 100}, t0); err != nil {
 			return err
 		}
+		if err := tx.PutTariff(Tariff{Class: ClassPrepaid, PricePerMinute: 60, Initial: 1, Subsequent: 1}); err != nil {
+			return err
+		}
 		return tx.PutGroup(Group{ID: "ACME", Name: "ACME"}, true)
 	})
 	if err != nil {
@@ -305,7 +308,9 @@ func TestSubscriberIndexes(t *testing.T) {
 			return err
 		}
 		for _, g := range []string{"ACME", "OTHER"} {
-			if err := tx.PutGroup(Group{ID: g, Name: g}, true); err != nil {
+			on := Tariff{Class: ClassOnNet, PricePerMinute: 60, Initial: 1, Subsequent: 1}
+			off := Tariff{Class: ClassOffNet, PricePerMinute: 90, Initial: 1, Subsequent: 1}
+			if err := tx.PutGroup(Group{ID: g, Name: g, Tariffs: map[string]Tariff{ClassOnNet: on, ClassOffNet: off}}, true); err != nil {
 				return err
 			}
 		}

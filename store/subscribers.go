@@ -117,6 +117,9 @@ func (t *Tx) PutSubscriber(s Subscriber, create bool) error {
 			return err
 		}
 	}
+	if err := t.checkPrepaidTariffs(&s, old); err != nil {
+		return err
+	}
 	if s.IMSI != "" {
 		if m := t.bucket(bIMSI).Get([]byte(s.IMSI)); m != nil && string(m) != s.MSISDN {
 			return invalid("imsi", fmt.Sprintf("already used by %s", m))
@@ -138,6 +141,37 @@ func (t *Tx) PutSubscriber(s Subscriber, create bool) error {
 		}
 	}
 	return b.Put(key, encodeSubscriber(&s))
+}
+
+// checkPrepaidTariffs refuses a prepaid subscriber whose calls no tariff
+// would price — they would all be released as no-tariff (cause 41) — when
+// it becomes prepaid, joins a group or moves to another: for a VPN member
+// the on-net and off-net classes as its group sees them (override or
+// default), for a plain prepaid subscriber the prepaid class. DeleteTariff
+// and a group's unset-tariff keep it so afterwards.
+func (t *Tx) checkPrepaidTariffs(s, old *Subscriber) error {
+	if !s.Prepaid {
+		return nil
+	}
+	if old != nil && old.Prepaid && old.VPN == s.VPN && old.GroupID == s.GroupID {
+		return nil // what prices its calls was checked when it came
+	}
+	classes := []string{ClassPrepaid}
+	if s.VPN {
+		classes = []string{ClassOnNet, ClassOffNet}
+	}
+	for _, class := range classes {
+		if _, err := t.TariffFor(s.GroupID, class); err == nil {
+			continue
+		} else if !isNotFound(err) {
+			return err
+		}
+		if class != ClassPrepaid {
+			return invalid("tariff", fmt.Sprintf("no %s tariff would price this prepaid member's calls in group %s (set one with scpd tariff set %s, or scpd group set-tariff %s %s, first)", class, s.GroupID, class, s.GroupID, class))
+		}
+		return invalid("tariff", fmt.Sprintf("no %s tariff would price this subscriber's calls (set one with scpd tariff set %s first)", class, class))
+	}
+	return nil
 }
 
 func (t *Tx) unindexSubscriber(s *Subscriber) error {

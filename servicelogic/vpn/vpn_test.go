@@ -25,6 +25,9 @@ func openStore(t *testing.T) *store.Store {
 		if _, err := tx.CreateAccount(store.Account{ID: "A-9", Currency: "EUR"}, time.Now()); err != nil {
 			return err
 		}
+		if err := tx.PutTariff(store.Tariff{Class: store.ClassPrepaid, PricePerMinute: 60, Initial: 1, Subsequent: 1}); err != nil {
+			return err
+		}
 		for _, s := range []store.Subscriber{
 			{MSISDN: "31612345001", IMSI: "204040000000001", VPN: true, GroupID: "ACME", ShortNumber: "1001"},
 			{MSISDN: "31612345002", VPN: true, GroupID: "ACME", ShortNumber: "1002"},

@@ -54,6 +54,7 @@ func TestClientMatchesLocal(t *testing.T) {
 		}
 	}
 	must(c.PutTariff(ctx, store.Tariff{Class: "on-net", PricePerMinute: 60, Initial: 1, Subsequent: 1}))
+	must(c.PutTariff(ctx, store.Tariff{Class: "off-net", PricePerMinute: 90, Initial: 60, Subsequent: 60}))
 	must(c.PutGroup(ctx, store.Group{ID: "ACME", Name: "ACME", Tariffs: map[string]store.Tariff{"on-net": {Class: "on-net", Initial: 1, Subsequent: 1}}}, true))
 	until := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	must(c.CreateAccount(ctx, store.Account{ID: "A-1", Currency: "EUR", Opening: 1000, ValidUntil: until}))
