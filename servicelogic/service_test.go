@@ -345,3 +345,42 @@ func TestPanicInOneCallEndsOnlyThatCall(t *testing.T) {
 		t.Fatalf("audit: %+v %v", a, err)
 	}
 }
+
+// What a VPN member dials that is no member's short number goes on as
+// dialled: a public short code (voicemail, a helpline) and a string with
+// '*' or '#' get Continue — priced off-net for a prepaid member — while
+// digits cut short after a prefix are released (cause 28, bad number).
+func TestDialledShortCodesGoOn(t *testing.T) {
+	svc, st, addr := scp(t)
+	sim, _ := startMSC(t, addr, 10*time.Second)
+	for _, tc := range []struct {
+		calling, called string
+		charged         bool // ApplyCharging: a prepaid member
+		cause           int  // 0: continued
+	}{
+		{"31600000002", "1233", false, 0},
+		{"31600000001", "116111", true, 0},
+		{"31600000001", "*31#0201234567", true, 0},
+		{"31600000002", "00", false, 28},
+		{"31600000001", "0612", false, 28},
+	} {
+		res, err := sim.Call(context.Background(), msc.Call{ServiceKey: 100, Calling: tc.calling, Called: tc.called,
+			HoldTime: 1100 * time.Millisecond, Outcome: msc.Answer})
+		switch {
+		case err != nil:
+			t.Fatalf("%s dials %s: %v", tc.calling, tc.called, err)
+		case tc.cause != 0 && res.ReleaseCause != tc.cause:
+			t.Errorf("%s dials %s: %+v, want ReleaseCall cause %d", tc.calling, tc.called, res, tc.cause)
+		case tc.cause == 0 && (!res.Continued || res.Connected != "" || (len(res.Periods) > 0) != tc.charged):
+			t.Errorf("%s dials %s: %+v, want Continue, charged=%v", tc.calling, tc.called, res, tc.charged)
+		}
+	}
+	waitCallsEnded(t, svc)
+	var cdrs []store.CDR
+	st.View(func(tx *store.Tx) (err error) { cdrs, err = tx.CDRs(store.CDRFilter{}); return err })
+	for _, c := range cdrs {
+		if c.Called == "116111" && (c.CallClass != store.ClassOffNet || c.Charged == 0) {
+			t.Errorf("CDR of the helpline call: %+v, want off-net and charged", c)
+		}
+	}
+}

@@ -62,10 +62,22 @@ func (n Numbering) international(digits string, nature Nature) (string, bool) {
 		return strings.TrimPrefix(digits, n.InternationalPrefix), true
 	case n.NationalPrefix != "" && strings.HasPrefix(digits, n.NationalPrefix) && len(digits) > n.MaxShortNumber:
 		return n.CountryCode + strings.TrimPrefix(digits, n.NationalPrefix), true
+	case n.NationalPrefix == "" && len(digits) > n.MaxShortNumber:
+		// No trunk prefix (a closed numbering plan: +45, +34, +47): what
+		// is dialled without the international prefix is national, even
+		// when it starts like the country code ("45 12 34 56" in +45).
+		return n.CountryCode + digits, true
 	case len(digits) > n.MaxShortNumber && strings.HasPrefix(digits, n.CountryCode):
 		return digits, true // already international, sent as unknown
 	}
 	return "", false
+}
+
+// prefixed tells digits that start with the international or the national
+// prefix.
+func (n Numbering) prefixed(digits string) bool {
+	return n.InternationalPrefix != "" && strings.HasPrefix(digits, n.InternationalPrefix) ||
+		n.NationalPrefix != "" && strings.HasPrefix(digits, n.NationalPrefix)
 }
 
 // Refusal says why the VPN service fails for a caller (step 102: "if the
@@ -143,10 +155,19 @@ func Authenticate(tx *store.Tx, msisdn, imsi string) (store.Subscriber, store.Gr
 
 // Route translates the dialled number for a caller of group g: a member's
 // short number becomes the member's MSISDN (on-net); the full number of a
-// member is on-net too; anything else is off-net.
+// member is on-net too; anything else is off-net, and goes on as dialled
+// (Continue): a public short code (voicemail, 116xxx) that is no member's
+// short number, and a string with '*' or '#', which scpd cannot translate.
 func Route(tx *store.Tx, n Numbering, caller store.Subscriber, g store.Group, dialled string, nature Nature) (Decision, error) {
 	d := Decision{Caller: caller, Group: g, Dialled: dialled, Class: store.ClassOffNet}
-	if nature != NatureInternational && nature != NatureNational && len(dialled) <= n.MaxShortNumber {
+	if strings.ContainsAny(dialled, "*#") {
+		d.Destination = dialled
+		return d, nil
+	}
+	// Short whatever the nature but international: an MSC may mark the
+	// digits a member dialled as national.
+	short := nature != NatureInternational && len(dialled) <= n.MaxShortNumber
+	if short {
 		m, err := tx.GroupMember(g.ID, dialled)
 		switch {
 		case err == nil:
@@ -155,6 +176,13 @@ func Route(tx *store.Tx, n Numbering, caller store.Subscriber, g store.Group, di
 		case !errors.Is(err, store.ErrNotFound):
 			return d, err
 		}
+		// Digits that start with a prefix are a number cut short ("00",
+		// "0612"); others are a public short code, routed by the MSC.
+		if !n.prefixed(dialled) {
+			d.Destination = dialled
+			return d, nil
+		}
+		return d, ErrNoDestination
 	}
 	full, ok := n.International(dialled, nature)
 	if !ok {

@@ -87,6 +87,16 @@ func TestRoute(t *testing.T) {
 		{"0031612345002", NatureUnknown, "31612345002", false, store.ClassOnNet}, // with international prefix
 		{"0201234567", NatureUnknown, "31201234567", false, store.ClassOffNet},
 		{"4917012345678", NatureInternational, "4917012345678", false, store.ClassOffNet},
+		// A member's short number marked national by the MSC is still one.
+		{"1002", NatureNational, "31612345002", true, store.ClassOnNet},
+		// No member's short number: a public short code (voicemail, a
+		// helpline, a former member's), routed by the MSC as dialled.
+		{"1099", NatureUnknown, "1099", false, store.ClassOffNet},
+		{"116111", NatureUnknown, "116111", false, store.ClassOffNet},
+		{"1233", NatureNational, "1233", false, store.ClassOffNet},
+		// '*' and '#' (TBCD): not translated, not normalised.
+		{"*31#0612345002", NatureUnknown, "*31#0612345002", false, store.ClassOffNet},
+		{"1002#", NatureUnknown, "1002#", false, store.ClassOffNet},
 	}
 	for _, tc := range tests {
 		st.View(func(tx *store.Tx) error {
@@ -97,10 +107,37 @@ func TestRoute(t *testing.T) {
 			return nil
 		})
 	}
+	// Short digits after a prefix are a number cut short, not a code.
 	st.View(func(tx *store.Tx) error {
-		if _, err := Route(tx, nl, caller, g, "1099", NatureUnknown); !errors.Is(err, ErrNoDestination) {
-			t.Errorf("unknown short number: %v", err)
+		for _, d := range []string{"00", "0612", "0031"} {
+			if dec, err := Route(tx, nl, caller, g, d, NatureUnknown); !errors.Is(err, ErrNoDestination) {
+				t.Errorf("Route(%q) = %+v, %v; want ErrNoDestination", d, dec, err)
+			}
 		}
 		return nil
 	})
+}
+
+// Without a trunk prefix (closed numbering plans) what is dialled without
+// the international prefix is national, even when its first digits are
+// the country code's.
+func TestInternationalWithoutTrunkPrefix(t *testing.T) {
+	for _, tc := range []struct {
+		n      Numbering
+		digits string
+		nature Nature
+		want   string
+	}{
+		{Numbering{CountryCode: "45", InternationalPrefix: "00", MaxShortNumber: 6}, "45123456", NatureUnknown, "4545123456"},
+		{Numbering{CountryCode: "45", InternationalPrefix: "00", MaxShortNumber: 6}, "0031612345002", NatureUnknown, "31612345002"},
+		{Numbering{CountryCode: "34", InternationalPrefix: "00", MaxShortNumber: 6}, "612345678", NatureUnknown, "34612345678"},
+		{Numbering{CountryCode: "34", InternationalPrefix: "00", MaxShortNumber: 6}, "612345678", NatureNational, "34612345678"},
+		// With a trunk prefix, digits that start like the country code are
+		// an international number sent as unknown, as before.
+		{nl, "31612345002", NatureUnknown, "31612345002"},
+	} {
+		if got, ok := tc.n.International(tc.digits, tc.nature); !ok || got != tc.want {
+			t.Errorf("%+v International(%q, %v) = %q, %v; want %q", tc.n, tc.digits, tc.nature, got, ok, tc.want)
+		}
+	}
 }
