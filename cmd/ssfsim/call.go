@@ -206,8 +206,12 @@ func printFlow(w io.Writer, c msc.Call, r *msc.Result) {
 	if r.ReturnError != "" {
 		parts = append(parts, "error "+r.ReturnError)
 	}
-	parts = append(parts, fmt.Sprintf("first answer %.1f ms (SCP response %.1f ms)", float64(r.FirstAnswer.Microseconds())/1000,
-		float64(r.SCPResponse.Microseconds())/1000))
+	if r.FirstAnswer > 0 {
+		parts = append(parts, fmt.Sprintf("first answer %.1f ms (SCP response %.1f ms)", float64(r.FirstAnswer.Microseconds())/1000,
+			float64(r.SCPResponse.Microseconds())/1000))
+	} else {
+		parts = append(parts, "no answer from the SCP")
+	}
 	fmt.Fprintln(w, "result:", strings.Join(parts, "; "))
 }
 

@@ -169,7 +169,7 @@ out (queueing) or together (a pause of the SCP, its disk or the machine).`,
 				return err
 			}
 			defer sim.Close()
-			l := &loader{sim: sim, mix: mix, firstCaller: first, callers: uint64(callers)}
+			l := &loader{sim: sim, mix: mix, firstCaller: first, callers: uint64(callers), width: len(base.Calling)}
 			var logFile *os.File
 			if latencyLog != "" {
 				if logFile, err = os.Create(latencyLog); err != nil {
@@ -298,6 +298,7 @@ type loader struct {
 	mix         []weighted
 	firstCaller uint64
 	callers     uint64
+	width       int // --calling's digits: leading zeros are kept
 
 	started, completed, failed, open, maxOpen atomic.Int64
 	longest                                   atomic.Int64 // the longest ringing + hold drawn, ns
@@ -333,7 +334,7 @@ func (l *loader) draw() msc.Call {
 			break
 		}
 	}
-	c.Calling = strconv.FormatUint(l.firstCaller+l.next.Add(1)%l.callers, 10)
+	c.Calling = fmt.Sprintf("%0*d", l.width, l.firstCaller+l.next.Add(1)%l.callers)
 	return c
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scpd/scpd/cmd/ssfsim/msc"
+	"github.com/scpd/scpd/sigtran/transport"
 )
 
 // A --mix scenario with a key no scenario has (a typo) or a hangup side
@@ -112,6 +113,20 @@ func TestBadAddressesAreRefusedAtOnce(t *testing.T) {
 	}
 }
 
+// A transport this host cannot run is said at once in one line (kernel
+// SCTP here: none on these machines, nor in CI): it was redialled until
+// --connect-timeout.
+func TestMissingTransportIsSaidAtOnce(t *testing.T) {
+	if transport.KernelSCTPAvailable() {
+		t.Skip("this kernel has SCTP: the dial would be a real one")
+	}
+	start := time.Now()
+	_, stderr, code := run(t, "call", "--transport", "sctp", "--scp", "127.0.0.1:2905", "--connect-timeout", "30s")
+	if code == 0 || !strings.Contains(stderr, "modprobe sctp") || strings.Count(stderr, "\n") > 1 || time.Since(start) > 5*time.Second {
+		t.Errorf("call over kernel SCTP without it: exit %d after %v, stderr %q", code, time.Since(start), stderr)
+	}
+}
+
 // A capture cut inside a frame (a tcpdump killed while writing) is read up
 // to the cut, with a warning: it was refused as a whole.
 func TestCutCaptureIsReadToTheCut(t *testing.T) {
@@ -126,5 +141,26 @@ func TestCutCaptureIsReadToTheCut(t *testing.T) {
 	stdout, stderr, code := run(t, "decode", cut)
 	if code != 0 || !strings.Contains(stderr, "capture cut short") || !strings.Contains(stdout, "frame 3 ") || strings.Contains(stdout, "frame 4 ") {
 		t.Fatalf("decode of a cut capture: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
+
+// Callers spread from --calling keep its width: "0612345001" with three
+// callers gives 0612345001..0612345003, not 612345001 (a national number
+// lost its trunk prefix and became another).
+func TestLoadCallersKeepLeadingZeros(t *testing.T) {
+	hold, _ := parseDist("1s")
+	ws, err := readMix("", msc.Call{Calling: "0612345001"}, hold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &loader{mix: ws, firstCaller: 612345001, callers: 3, width: len("0612345001")}
+	seen := map[string]bool{}
+	for range 3 {
+		seen[l.draw().Calling] = true
+	}
+	for _, want := range []string{"0612345001", "0612345002", "0612345003"} {
+		if !seen[want] {
+			t.Fatalf("callers %v, want %s among them", seen, want)
+		}
 	}
 }

@@ -155,6 +155,14 @@ func (f *pcapFlags) plan(cmd *cobra.Command) (*pcapPlan, error) {
 		return nil, fmt.Errorf("--transport %q: use sctp or tcp", f.transport)
 	}
 	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	if !p.flow {
+		// They shape the rest of a call, which --kind initialdp does not write.
+		for _, name := range []string{"connect-to", "answer-delay", "hold", "period"} {
+			if set(name) {
+				return nil, fmt.Errorf("--%s is for --kind flow (--kind initialdp writes only the TC-BEGIN)", name)
+			}
+		}
+	}
 	var err error
 	if p.calling, err = pickRange("calling", f.calling, "calling-from", f.callingFrom, set("calling"), set("calling-from")); err != nil {
 		return nil, err

@@ -227,6 +227,8 @@ func TestPcapBadInput(t *testing.T) {
 		{[]string{"pcap", "-o", out, "--msc-ip", "10.0.0.1"}, "IPv4 host:port"},
 		{[]string{"pcap", "-o", out, "--otid-from", "0x7fffffff", "--count", "2"}, "0x7fffffff"},
 		{[]string{"pcap", "-o", out, "--kind", "flow", "--hold", "2h", "--period", "1s"}, "interim reports"},
+		{[]string{"pcap", "-o", out, "--connect-to", "31612345002"}, "--connect-to is for --kind flow"},
+		{[]string{"pcap", "-o", out, "--kind", "initialdp", "--hold", "5s"}, "--hold is for --kind flow"},
 		{[]string{"pcap", "-o", filepath.Join(dir, "no", "such", "dir.pcap")}, "no such file"},
 		{[]string{"pcap", "-o", out, "--colour"}, "unknown flag"},
 	} {

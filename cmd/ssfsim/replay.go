@@ -213,6 +213,9 @@ func (s replaySummary) String() string {
 			continue
 		}
 		p := fmt.Sprintf("%d %s", n, a)
+		if a == answerNone {
+			p = fmt.Sprintf("%d with no answer", n) // counted as failed below
+		}
 		if a == answerRelease {
 			var causes []string
 			for c, k := range s.ReleaseCauses {

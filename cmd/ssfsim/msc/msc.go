@@ -60,6 +60,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Sim, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	// A transport this host cannot run is said at once, not redialled
+	// until ctx ends behind a screen of warnings.
+	kind, err := transport.Resolve(cfg.Transport)
+	if err == nil && kind == transport.UserspaceSCTP {
+		err = transport.UserspaceSCTPAvailable()
+	}
+	if err != nil {
+		return nil, err
+	}
 	m := m3ua.DefaultConfig()
 	m.PointCode = cfg.PointCode
 	m.ReconnectMin, m.ReconnectMax = 100*time.Millisecond, 2*time.Second
