@@ -204,6 +204,7 @@ func TestValidation(t *testing.T) {
 		{"vpn without group", Subscriber{MSISDN: "31612345001", VPN: true, ShortNumber: "1001"}, "group_id", "required for a VPN subscriber"},
 		{"vpn unknown group", Subscriber{MSISDN: "31612345001", VPN: true, GroupID: "NOPE", ShortNumber: "1001"}, "group_id", `group "NOPE" does not exist`},
 		{"short number", Subscriber{MSISDN: "31612345001", VPN: true, GroupID: "ACME", ShortNumber: "1"}, "short_number", "must be 2-8 digits"},
+		{"emergency short number", Subscriber{MSISDN: "31612345001", VPN: true, GroupID: "ACME", ShortNumber: "112"}, "short_number", "112 is an emergency number"},
 		{"prepaid unknown account", Subscriber{MSISDN: "31612345001", Prepaid: true, AccountID: "B"}, "account_id", `account "B" does not exist`},
 	}
 	for _, tc := range tests {

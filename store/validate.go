@@ -75,6 +75,11 @@ func validateSubscriberFields(s *Subscriber) error {
 		if len(s.ShortNumber) < MinShortNumber || len(s.ShortNumber) > MaxShortNumber || !isDigits(s.ShortNumber) {
 			return invalid("short_number", fmt.Sprintf("must be %d-%d digits for a VPN subscriber", MinShortNumber, MaxShortNumber))
 		}
+		if s.ShortNumber == "112" || s.ShortNumber == "911" {
+			// Emergency numbers in every GSM network (TS 22.101 §10.1.1):
+			// an MSC that triggers O-CSI for them would reach the member.
+			return invalid("short_number", s.ShortNumber+" is an emergency number")
+		}
 	} else if s.GroupID != "" || s.ShortNumber != "" {
 		return invalid("group_id", "only a VPN subscriber belongs to a group")
 	}
