@@ -543,6 +543,19 @@ func (c *call) releaseAndSettle(cause camel.CauseValue, outcome string) {
 	c.settle()
 }
 
+// refusedAnswers reads the Rejects the TCAP layer made of this message's
+// components: an answer to ActivityTest it refused (a ReturnError, which
+// the operation does not define) still shows the MSC has the dialogue.
+func (c *call) refusedAnswers(rejected []tcap.Component) {
+	for _, r := range rejected {
+		answer := r.Problem.Type == tcap.ProblemReturnResult || r.Problem.Type == tcap.ProblemReturnError
+		if c.testing && answer && r.HasInvokeID && r.InvokeID == c.activityTest {
+			c.testing = false
+			c.s.log.Warn("MSC answered ActivityTest wrongly", "call", c.id, "problem", r.Problem.String())
+		}
+	}
+}
+
 // components handles what the MSC sent in a TC-CONTINUE (ended false) or
 // TC-END (ended true), then decides what to answer.
 func (c *call) components(comps []tcap.Component, ended bool) {
@@ -568,7 +581,12 @@ func (c *call) components(comps []tcap.Component, ended bool) {
 				c.testing = false // the MSC still knows the call
 			}
 		case tcap.ReturnError, tcap.Reject:
-			if c.testing && comp.InvokeID == c.activityTest {
+			// A Reject names our invoke only for an invoke or general
+			// problem: a returnResult or returnError problem names the
+			// MSC's own invoke ID, whose answer we sent (X.880 Reject).
+			ours := comp.Type == tcap.ReturnError ||
+				comp.HasInvokeID && (comp.Problem.Type == tcap.ProblemInvoke || comp.Problem.Type == tcap.ProblemGeneral)
+			if c.testing && ours && comp.InvokeID == c.activityTest {
 				// Any answer to ActivityTest shows the MSC still has the
 				// dialogue (the operation defines no error; a Reject is
 				// the MSC's TC-user speaking): the call goes on.

@@ -396,11 +396,65 @@ func TestFlowActivityTestRejectedKeepsCall(t *testing.T) {
 				reply = tcap.NewReturnError(id, int64(camel.ErrorCodeSystemFailure), nil)
 			}
 			f.cont(reply)
-			// The call is still up: the MSC reports its end and is charged.
+			// The call is still up and tested again at the next idle time
+			// (a ReturnError, which ActivityTest does not define, is
+			// refused by the TCAP layer but still answers the test).
+			for again := false; !again; {
+				for _, c := range f.recv().comps {
+					if c.Type == tcap.Invoke && camel.Opcode(c.Opcode.Local) == camel.OpActivityTest {
+						again = true
+						f.cont(tcap.NewReturnResultLast(c.InvokeID, int64(camel.OpActivityTest), nil))
+					}
+				}
+			}
+			// The MSC reports its end and is charged.
 			f.cont(f.acr(300, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
 			cdr, acct := f.settled()
 			if cdr.Outcome != OutcomeAnswered || cdr.Charged != 30 || acct.Charged != 30 {
 				t.Fatalf("after an ActivityTest %s, then 30 s reported: CDR %s charged %d, account charged %d; want answered, 30", answer, cdr.Outcome, cdr.Charged, acct.Charged)
+			}
+		})
+	}
+}
+
+// A Reject answers the ActivityTest only when it names scpd's invoke: an
+// invoke or general problem. A returnResult or returnError problem rejects
+// a result or error scpd sent, under the MSC's own invoke ID, even when
+// that equals the ActivityTest's: it is an MSC refusal, not the test's
+// answer (X.880 Reject).
+func TestFlowActivityTestRejectMatch(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		problem tcap.Problem
+		outcome string // "" keeps the call to its reported end
+	}{
+		{"invoke problem", tcap.InvokeUnrecognizedOperation, ""},
+		{"general problem", tcap.GeneralMistypedComponent, ""},
+		{"returnResult problem", tcap.ReturnResultUnrecognizedInvokeID, OutcomeMSCError},
+		{"returnError problem", tcap.ReturnErrorUnexpectedError, OutcomeMSCError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFlowIdle(t, 10_000, camel.Phase3, 300*time.Millisecond)
+			f.answered()
+			var id int8
+			for found := false; !found; {
+				for _, c := range f.recv().comps {
+					if c.Type == tcap.Invoke && camel.Opcode(c.Opcode.Local) == camel.OpActivityTest {
+						id, found = c.InvokeID, true
+					}
+				}
+			}
+			f.cont(tcap.NewReject(id, true, tc.problem))
+			if tc.outcome == "" {
+				f.cont(f.acr(300, false), f.erb(camel.EventODisconnect, camel.Leg1, camel.MessageRequest))
+			}
+			cdr, _ := f.settled()
+			want := tc.outcome
+			if want == "" {
+				want = OutcomeAnswered
+			}
+			if cdr.Outcome != want {
+				t.Fatalf("ActivityTest answered with a Reject %v: CDR %s, want %s", tc.problem, cdr.Outcome, want)
 			}
 		})
 	}

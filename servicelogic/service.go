@@ -105,8 +105,10 @@ func (s *Service) HandleEvent(ev *dialogue.Event) {
 	}
 	switch ev.Kind {
 	case dialogue.EventContinue:
+		c.refusedAnswers(ev.Rejected)
 		c.components(ev.Components, false)
 	case dialogue.EventEnd:
+		c.refusedAnswers(ev.Rejected)
 		c.components(ev.Components, true)
 	case dialogue.EventAbort:
 		c.aborted(ev.Abort)

@@ -66,6 +66,41 @@ func (e *ComponentError) Error() string {
 
 func (e *ComponentError) Unwrap() error { return e.Err }
 
+// ComponentErrors reports several malformed components of one message,
+// in the order they came.
+type ComponentErrors []*ComponentError
+
+func (e ComponentErrors) Error() string {
+	s := e[0].Error()
+	if len(e) > 1 {
+		s += " (and " + strconv.Itoa(len(e)-1) + " more)"
+	}
+	return s
+}
+
+// Unwrap lets errors.As find the first *ComponentError.
+func (e ComponentErrors) Unwrap() []error {
+	errs := make([]error, len(e))
+	for i, ce := range e {
+		errs[i] = ce
+	}
+	return errs
+}
+
+// ComponentErrorsOf returns the component errors a Decode error reports,
+// in order: none for nil or a *DecodeError.
+func ComponentErrorsOf(err error) []*ComponentError {
+	var ces ComponentErrors
+	if errors.As(err, &ces) {
+		return ces
+	}
+	var ce *ComponentError
+	if errors.As(err, &ce) {
+		return []*ComponentError{ce}
+	}
+	return nil
+}
+
 // Reasons for decode errors beyond those of package ber.
 var (
 	ErrMissing          = errors.New("mandatory field missing")

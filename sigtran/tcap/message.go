@@ -124,9 +124,10 @@ func (m *Message) Append(b []byte) ([]byte, error) {
 //
 // A *DecodeError means the transaction portion is unusable; the IDs read
 // before the failure are set, so the caller can address a P-Abort. A
-// *ComponentError means the message is valid but one component is not:
-// the components before it are in m.Components, and the caller answers
-// with a Reject.
+// *ComponentError (one bad component) or ComponentErrors (several) means
+// the message is valid but components are not: the well-formed ones are
+// in m.Components, in order, and the caller answers each bad one with a
+// Reject (ComponentErrorsOf lists them).
 func (m *Message) Decode(b []byte) error {
 	*m = Message{}
 	top, err := ber.ParseOnly(b)
@@ -263,21 +264,35 @@ func (m *Message) decodeComponents(v []byte) error {
 		return &ComponentError{Problem: GeneralBadlyStructuredComponent, Err: ErrEmptyPortion}
 	}
 	m.Components = make([]Component, 0, min(n, maxComponents))
+	var errs ComponentErrors
 	r := ber.NewReader(v)
 	for i := 0; r.More(); i++ {
 		tlv, err := r.Next()
 		if err != nil {
-			return &ComponentError{Index: i, Problem: GeneralBadlyStructuredComponent, Err: err}
+			// The framing is lost: nothing after this can be delimited.
+			errs = append(errs, &ComponentError{Index: i, Problem: GeneralBadlyStructuredComponent, Err: err})
+			break
 		}
 		if i == maxComponents {
-			return &ComponentError{Index: i, Problem: InvokeResourceLimitation, Err: ErrUnexpected}
+			errs = append(errs, &ComponentError{Index: i, Problem: InvokeResourceLimitation, Err: ErrUnexpected})
+			break
 		}
 		var c Component
 		if ce := decodeComponent(tlv, &c); ce != nil {
+			// Its outer TLV delimits it, so the components after it are
+			// still read: each bad one gets its own Reject (Q.774
+			// §3.2.1.2), and a good one after it is not lost.
 			ce.Index = i
-			return ce
+			errs = append(errs, ce)
+			continue
 		}
 		m.Components = append(m.Components, c)
 	}
-	return nil
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,6 +221,7 @@ func TestComponentErrors(t *testing.T) {
 		{"second component bad argument", "a1 06 02 01 01 02 01 1f" + "a1 08 02 01 02 02 01 18 30 05", 1, InvokeMistypedParameter, 2, true},
 		{"trailing bytes after parameter", "a1 0a 02 01 03 02 01 17 30 00 05 00", 0, InvokeMistypedParameter, 3, true},
 		{"empty portion", "", 0, GeneralBadlyStructuredComponent, 0, false},
+		{"good component after a bad one", "a5 03 02 01 01" + "a1 06 02 01 01 02 01 1f", 1, GeneralUnrecognizedComponent, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,6 +240,45 @@ func TestComponentErrors(t *testing.T) {
 			}
 			if m.OTID.Uint32() != 9 {
 				t.Fatalf("OTID lost: %v", m.OTID)
+			}
+		})
+	}
+}
+
+// Each component whose outer TLV delimits it is read on its own: every
+// bad one gets its own error, in order, and the good ones are kept in
+// order. Framing that breaks stops the reading.
+func TestComponentErrorsEach(t *testing.T) {
+	tests := []struct {
+		name     string
+		comps    string
+		opcodes  []int64
+		problems []Problem
+	}{
+		{"bad, good, bad, good",
+			"a5 03 02 01 01" + "a1 06 02 01 01 02 01 1f" + "a1 03 02 01 07" + "a1 06 02 01 02 02 01 24",
+			[]int64{31, 36}, []Problem{GeneralUnrecognizedComponent, GeneralBadlyStructuredComponent}},
+		{"broken framing after a good one", "a1 06 02 01 01 02 01 1f" + "a1 09 02 01",
+			[]int64{31}, []Problem{GeneralBadlyStructuredComponent}},
+		{"all good", "a1 06 02 01 01 02 01 1f", []int64{31}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := unhex(t, tc.comps)
+			portion := append([]byte{0x6c, byte(len(body))}, body...)
+			msg := append([]byte{0x62, byte(6 + len(portion)), 0x48, 0x04, 0, 0, 0, 9}, portion...)
+			var m Message
+			err := m.Decode(msg)
+			var ops []int64
+			for _, c := range m.Components {
+				ops = append(ops, c.Opcode.Local)
+			}
+			var problems []Problem
+			for _, ce := range ComponentErrorsOf(err) {
+				problems = append(problems, ce.Problem)
+			}
+			if !slices.Equal(ops, tc.opcodes) || !slices.Equal(problems, tc.problems) {
+				t.Fatalf("operations %v, problems %v (%v); want %v, %v", ops, problems, err, tc.opcodes, tc.problems)
 			}
 		})
 	}

@@ -37,6 +37,17 @@ func DefaultConfig() Config {
 	return Config{
 		SSN:         sccp.SSNCAP,
 		IdleTimeout: 10 * time.Minute,
-		InvokeTimer: func(int64) (uint8, time.Duration) { return 2, 10 * time.Second },
+		InvokeTimer: func(op int64) (uint8, time.Duration) {
+			// The class decides which answers are accepted: ActivityTest
+			// returns a result and no error (class 3, TS 29.078); the
+			// other CAP operations a gsmSCF invokes report errors only.
+			if op == opActivityTest {
+				return 3, 10 * time.Second
+			}
+			return 2, 10 * time.Second
+		},
 	}
 }
+
+// opActivityTest is CAP's activityTest operation code (TS 29.078).
+const opActivityTest = 55

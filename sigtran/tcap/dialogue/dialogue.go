@@ -60,6 +60,7 @@ type Dialogue struct {
 	idle      *time.Timer
 	timers    []*time.Timer // the service's (AfterFunc), stopped at close
 	invokes   []pendingInvoke
+	invokeSeq uint64 // numbers the invokes sent, for their timers
 	nextInv   int8
 	rejects   []tcap.Component // queued Rejects, sent with the next message
 	sent      bool             // a message left during the current event

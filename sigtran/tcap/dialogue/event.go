@@ -62,7 +62,9 @@ const (
 	// AbortUser: the peer's TC-user aborted (TC-U-ABORT); Event.Abort.Dialogue
 	// holds its ABRT or AARE.
 	AbortUser AbortCause = iota + 1
-	// AbortProvider: the peer's TCAP aborted (TC-P-ABORT); PAbortCause says why.
+	// AbortProvider: the peer's TCAP aborted (TC-P-ABORT); PAbortCause says
+	// why, or, for an ABRT from its dialogue-service-provider, Dialogue
+	// holds the ABRT.
 	AbortProvider
 	// AbortACNotSupported: the peer refused the application context.
 	AbortACNotSupported
@@ -107,7 +109,9 @@ type Event struct {
 	Dialogue   *Dialogue
 	Components []tcap.Component
 	// Rejected are Rejects the layer made for malformed components of this
-	// message; they go out with the service's next message.
+	// message (those are not in Components); they go out with the
+	// service's next message. For an EventEnd nothing can go out: they
+	// only tell the service what it did not get (TC-L-REJECT).
 	Rejected []tcap.Component
 	Abort    AbortInfo
 	InvokeID int8

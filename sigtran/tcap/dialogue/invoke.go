@@ -13,6 +13,9 @@ type pendingInvoke struct {
 	class    uint8
 	deadline time.Time
 	timer    *time.Timer // classes 1 and 3 only: their expiry is reported
+	// seq tells this invoke from a later one reusing its ID: a timer that
+	// fired while its answer was taken in (Stop too late) is stale.
+	seq uint64
 }
 
 // trackInvoke starts the invoke timer of an outgoing Invoke (Q.774
@@ -27,16 +30,23 @@ func (d *Dialogue) trackInvoke(c *tcap.Component, now time.Time) {
 		return
 	}
 	d.expireInvokesLocked(now)
-	p := pendingInvoke{id: c.InvokeID, class: class, deadline: now.Add(timeout)}
+	d.invokeSeq++
+	p := pendingInvoke{id: c.InvokeID, class: class, deadline: now.Add(timeout), seq: d.invokeSeq}
 	if class == 1 || class == 3 {
-		id := c.InvokeID
-		p.timer = time.AfterFunc(timeout, func() { d.invokeExpired(id) })
+		id, seq := c.InvokeID, p.seq
+		p.timer = time.AfterFunc(timeout, func() { d.invokeExpired(id, seq) })
 	}
 	d.invokes = append(d.invokes, p)
 }
 
-func (d *Dialogue) invokeExpired(id int8) {
+func (d *Dialogue) invokeExpired(id int8, seq uint64) {
 	d.mu.Lock()
+	// The timer may have fired while d.mu was held to take in the answer,
+	// and the ID been reused since: only this invoke's own timer ends it.
+	if i := slices.IndexFunc(d.invokes, func(p pendingInvoke) bool { return p.id == id }); i < 0 || d.invokes[i].seq != seq {
+		d.mu.Unlock()
+		return
+	}
 	if !d.dropInvokeLocked(id) || d.state == Closed {
 		d.mu.Unlock()
 		return
@@ -51,12 +61,44 @@ func (d *Dialogue) invokeExpired(id int8) {
 }
 
 func (d *Dialogue) invokePending(id int8) bool {
+	_, ok := d.pendingInvoke(id)
+	return ok
+}
+
+// pendingInvoke returns the class of our outstanding invoke id.
+func (d *Dialogue) pendingInvoke(id int8) (class uint8, ok bool) {
 	for _, p := range d.invokes {
 		if p.id == id {
-			return true
+			return p.class, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// answerProblem checks a received result or error against our invoke it
+// answers (Q.774 §3.2.1.2, X.880 ROS): none outstanding is
+// unrecognizedInvocation; a result to an operation of class 2 or 4, or an
+// error to one of class 3 or 4, is resultResponseUnexpected or
+// errorResponseUnexpected (X.880 operation classes: 2 reports errors only,
+// 3 results only, 4 neither). ok means no problem.
+func (d *Dialogue) answerProblem(c *tcap.Component) (problem tcap.Problem, ok bool) {
+	class, pending := d.pendingInvoke(c.InvokeID)
+	if c.Type == tcap.ReturnError {
+		switch {
+		case !pending:
+			return tcap.ReturnErrorUnrecognizedInvokeID, false
+		case class == 3 || class == 4:
+			return tcap.ReturnErrorUnexpected, false
+		}
+		return tcap.Problem{}, true
+	}
+	switch {
+	case !pending:
+		return tcap.ReturnResultUnrecognizedInvokeID, false
+	case class == 2 || class == 4:
+		return tcap.ReturnResultUnexpected, false
+	}
+	return tcap.Problem{}, true
 }
 
 // dropInvokeLocked removes a pending invoke and reports whether it was there.
@@ -98,28 +140,39 @@ func (d *Dialogue) answerComponentsLocked(comps []tcap.Component, now time.Time)
 		var problem tcap.Problem
 		switch c.Type {
 		case tcap.Invoke:
-			if !slices.Contains(seen, c.InvokeID) {
+			switch {
+			case slices.Contains(seen, c.InvokeID):
+				problem = tcap.InvokeDuplicateInvokeID
+			case c.HasLinkedID && !d.invokePending(c.LinkedID):
+				// A linked invoke must name an operation of ours still
+				// outstanding (X.880 ROS Invoke linkedId,
+				// invoke-unrecognizedLinkedId).
+				problem = tcap.InvokeUnrecognizedLinkedID
+			default:
 				seen = append(seen, c.InvokeID)
 				continue
 			}
-			problem = tcap.InvokeDuplicateInvokeID
-		case tcap.ReturnResultLast:
-			if d.dropInvokeLocked(c.InvokeID) {
+		case tcap.ReturnResultLast, tcap.ReturnError:
+			var ok bool
+			problem, ok = d.answerProblem(&c)
+			// The last answer, even an unexpected one, ends our invoke:
+			// the peer has replied and its timer has no more to wait for.
+			d.dropInvokeLocked(c.InvokeID)
+			if ok {
 				continue
 			}
-			problem = tcap.ReturnResultUnrecognizedInvokeID
-		case tcap.ReturnError:
-			if d.dropInvokeLocked(c.InvokeID) {
-				continue
-			}
-			problem = tcap.ReturnErrorUnrecognizedInvokeID
 		case tcap.ReturnResultNotLast:
-			if d.invokePending(c.InvokeID) {
+			var ok bool
+			if problem, ok = d.answerProblem(&c); ok {
 				continue
 			}
-			problem = tcap.ReturnResultUnrecognizedInvokeID
 		case tcap.Reject:
-			if c.HasInvokeID {
+			// Invoke IDs are per direction: a returnResult or returnError
+			// problem rejects a result or error this node sent, so its ID
+			// is the peer's invoke's, not ours (X.880 ROS Reject; Q.774
+			// §3.2.1.2). Only an invoke problem, or a general one naming
+			// an invoke of ours, ends our invoke.
+			if c.HasInvokeID && (c.Problem.Type == tcap.ProblemInvoke || c.Problem.Type == tcap.ProblemGeneral) {
 				d.dropInvokeLocked(c.InvokeID)
 			}
 			continue

@@ -211,17 +211,16 @@ func (l *Layer) HandleUnitdata(p routing.Path, um *sccp.Message) {
 		}
 		return
 	}
-	var ce *tcap.ComponentError
-	errors.As(err, &ce)
+	ces := tcap.ComponentErrorsOf(err)
 	if m.Type < tcap.Unidirectional || m.Type > tcap.Abort {
 		return
 	}
 	l.receivedByType[m.Type].Add(1)
 	switch m.Type {
 	case tcap.Begin:
-		l.onBegin(p, um, &m, ce)
+		l.onBegin(p, um, &m, ces)
 	case tcap.Continue, tcap.End, tcap.Abort:
-		l.onExisting(p, um, &m, ce)
+		l.onExisting(p, um, &m, ces)
 	default: // Unidirectional: CAP has no use for it
 		l.discarded.Add(1)
 	}
@@ -254,15 +253,20 @@ func (l *Layer) abortUndecodable(m *tcap.Message, cause tcap.PAbortCause) {
 	d.enqueue(&Event{Kind: EventAbort, Abort: AbortInfo{Cause: AbortProvider, PAbortCause: cause}, Received: time.Now()})
 }
 
-// rejectFor turns a component error into the Reject that answers it.
-func rejectFor(ce *tcap.ComponentError) []tcap.Component {
-	if ce == nil {
+// rejectsFor turns component errors into the Rejects that answer them,
+// one per malformed component, in order.
+func rejectsFor(ces []*tcap.ComponentError) []tcap.Component {
+	if len(ces) == 0 {
 		return nil
 	}
-	return []tcap.Component{tcap.NewReject(ce.InvokeID, ce.HasInvokeID, ce.Problem)}
+	rejects := make([]tcap.Component, len(ces))
+	for i, ce := range ces {
+		rejects[i] = tcap.NewReject(ce.InvokeID, ce.HasInvokeID, ce.Problem)
+	}
+	return rejects
 }
 
-func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *tcap.ComponentError) {
+func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ces []*tcap.ComponentError) {
 	var ac ber.OID
 	if m.Dialogue != nil {
 		if m.Dialogue.PDU != tcap.AARQ {
@@ -304,7 +308,7 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *t
 		return
 	}
 	comps, rejected := d.answerComponentsLocked(m.Components, now)
-	d.rejects = append(rejected, rejectFor(ce)...)
+	d.rejects = append(rejected, rejectsFor(ces)...)
 	d.startIdleTimer()
 	l.rejectsSent.Add(uint64(len(d.rejects)))
 	start := d.enqueueLocked(&Event{Kind: EventBegin, Components: comps, Rejected: d.rejects, Received: now})
@@ -314,7 +318,7 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ce *t
 	}
 }
 
-func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ce *tcap.ComponentError) {
+func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ces []*tcap.ComponentError) {
 	var d *Dialogue
 	if len(m.DTID.Bytes()) == 4 { // this node allocates 4-octet IDs only
 		d = l.get(m.DTID.Uint32())
@@ -361,19 +365,29 @@ func (l *Layer) onExisting(p routing.Path, um *sccp.Message, m *tcap.Message, ce
 		ev.Kind = EventContinue
 		d.state = Active
 		ev.Components, ev.Rejected = d.answerComponentsLocked(m.Components, now)
-		ev.Rejected = append(ev.Rejected, rejectFor(ce)...)
+		ev.Rejected = append(ev.Rejected, rejectsFor(ces)...)
 		d.rejects = append(d.rejects, ev.Rejected...)
 		l.rejectsSent.Add(uint64(len(ev.Rejected)))
 	case tcap.End:
 		ev.Kind = EventEnd
-		ev.Components, _ = d.answerComponentsLocked(m.Components, now) // nothing can answer an End
+		// Nothing can answer an End: the Rejects are only reported, as the
+		// TC-L-REJECT indications of Q.774 §3.2.1.2, so the service knows
+		// what it did not get.
+		ev.Components, ev.Rejected = d.answerComponentsLocked(m.Components, now)
+		ev.Rejected = append(ev.Rejected, rejectsFor(ces)...)
 		d.closeLocked()
 		l.endedBy[0].Add(1)
 	case tcap.Abort:
 		ev.Kind = EventAbort
-		if m.HasPAbortCause {
+		switch {
+		case m.HasPAbortCause:
 			ev.Abort = AbortInfo{Cause: AbortProvider, PAbortCause: m.PAbortCause}
-		} else {
+		case m.Dialogue != nil && m.Dialogue.PDU == tcap.ABRT && m.Dialogue.AbortSource == tcap.AbortByProvider:
+			// An ABRT from the peer's dialogue-service-provider is a
+			// TC-P-ABORT, not the peer user's TC-U-ABORT (Q.774 §3.2.2,
+			// DialoguePDUs ABRT-source).
+			ev.Abort = AbortInfo{Cause: AbortProvider, Dialogue: m.Dialogue}
+		default:
 			ev.Abort = AbortInfo{Cause: AbortUser, Dialogue: m.Dialogue}
 			if m.Dialogue != nil && m.Dialogue.PDU == tcap.AARE && m.Dialogue.Result != tcap.Accepted {
 				ev.Abort.Cause = AbortACNotSupported

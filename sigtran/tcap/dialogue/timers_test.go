@@ -76,3 +76,44 @@ func TestCloseStopsServiceTimers(t *testing.T) {
 		t.Fatalf("%d of %d closed dialogues still in memory after two collections", kept, dialogues)
 	}
 }
+
+// An invoke timer that fired while its answer was being taken in (Stop
+// too late, the callback waiting for d.mu) must not end a later invoke
+// that reuses the ID, nor report it timed out.
+func TestStaleInvokeTimerSparesReusedID(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	got := make(chan *Event, 8)
+	l := New(Config{SSN: sccp.SSNCAP, InvokeTimer: func(op int64) (uint8, time.Duration) {
+		if op == 1 {
+			return 1, 10 * time.Millisecond
+		}
+		return 1, time.Hour
+	}}, r, HandlerFunc(func(ev *Event) { got <- ev }), quiet)
+	defer l.Close()
+	begin, err := tcap.NewBegin(tcap.NewTransactionID(7), tcap.NewAARQ(fuzzAC)).Append(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
+	<-got
+	d := l.Dialogues()[0]
+	d.mu.Lock()
+	old := tcap.NewInvoke(5, 1, nil)
+	d.trackInvoke(&old, time.Now())
+	time.Sleep(50 * time.Millisecond) // its timer fires and waits for d.mu
+	d.answerComponentsLocked([]tcap.Component{tcap.NewReturnResultLast(5, 1, nil)}, time.Now())
+	fresh := tcap.NewInvoke(5, 2, nil) // an hour-long timer
+	d.trackInvoke(&fresh, time.Now())
+	d.mu.Unlock()
+	select {
+	case ev := <-got:
+		t.Fatalf("%s for invoke %d: the new invoke's timer runs for an hour", ev.Kind, ev.InvokeID)
+	case <-time.After(200 * time.Millisecond):
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.invokePending(5) {
+		t.Fatal("the new invoke 5 was dropped by the old one's timer")
+	}
+}
