@@ -163,6 +163,7 @@ func (c *AChBillingChargingCharacteristics) decode(v []byte, ph Phase) error {
 	}
 	haveDuration := false
 	r := ber.NewReader(tlv.Value)
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -205,6 +206,9 @@ func (c *AChBillingChargingCharacteristics) decode(v []byte, ph Phase) error {
 			name = "extensions"
 			err = decodeConstructed(m, c.Extensions.decode)
 		}
+		if err == nil && name != "" {
+			err = seen.add(m.Tag)
+		}
 		if err != nil {
 			return fieldError("timeDurationCharging."+name, err)
 		}
@@ -218,6 +222,7 @@ func (c *AChBillingChargingCharacteristics) decode(v []byte, ph Phase) error {
 // decodeReleaseIfDurationExceeded reads the phase 2 SEQUENCE
 // { tone BOOLEAN DEFAULT FALSE, ..., extensions [10] ... OPTIONAL }.
 func (c *AChBillingChargingCharacteristics) decodeReleaseIfDurationExceeded(v []byte) error {
+	var seen members
 	r := ber.NewReader(v)
 	for r.More() {
 		m, err := r.Next()
@@ -226,10 +231,16 @@ func (c *AChBillingChargingCharacteristics) decodeReleaseIfDurationExceeded(v []
 		}
 		switch m.Tag {
 		case ber.TagBoolean:
+			if err := seen.once(m.Tag, "tone"); err != nil {
+				return err
+			}
 			if c.Tone, err = ber.ParseBool(m.Value); err != nil {
 				return &DecodeError{Field: "tone", Err: err}
 			}
 		case ber.ContextC(10):
+			if err := seen.once(m.Tag, "extensions"); err != nil {
+				return err
+			}
 			if err := c.Extensions.decode(m.Value); err != nil {
 				return fieldError("extensions", err)
 			}

@@ -81,6 +81,7 @@ func (a *ApplyChargingArg) Decode(param []byte, ph Phase) error {
 		a.AChChargingAddress = defaultSendingLeg1
 	}
 	haveACh := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -113,6 +114,9 @@ func (a *ApplyChargingArg) Decode(param []byte, ph Phase) error {
 			}
 			name = "aChChargingAddress"
 			err = decodeConstructed(m, a.AChChargingAddress.decode)
+		}
+		if err == nil && name != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+name, err)

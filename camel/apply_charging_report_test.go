@@ -101,8 +101,8 @@ func TestApplyChargingReportArgErrors(t *testing.T) {
 		{"SEQUENCE instead of OCTET STRING", OpApplyChargingReport, Phase2, "30 0d a0 0b a0 03 81 01 01 a1 04 80 02 07 08", "ApplyChargingReportArg"},
 		{"CallResult too short", OpApplyChargingReport, Phase2, "04 0a a0 08 a0 03 81 01 01 a1 01 80", "ApplyChargingReportArg"},
 		{"not timeDurationChargingResult", OpApplyChargingReport, Phase2, "04 0d a1 0b a0 03 81 01 01 a1 04 80 02 07 08", "ApplyChargingReportArg"},
-		{"missing timeInformation", OpApplyChargingReport, Phase2, "04 0d a0 0b a0 03 81 01 01 82 01 00 82 01 00", td + ".timeInformation"},
-		{"missing partyToCharge", OpApplyChargingReport, Phase2, "04 0e a0 0c a1 04 80 02 07 08 82 01 00 82 01 00", td + ".partyToCharge"},
+		{"missing timeInformation", OpApplyChargingReport, Phase2, "04 0d a0 0b a0 03 81 01 01 82 01 00 89 01 00", td + ".timeInformation"},
+		{"missing partyToCharge", OpApplyChargingReport, Phase2, "04 0e a0 0c a1 04 80 02 07 08 82 01 00 89 01 00", td + ".partyToCharge"},
 		{"partyToCharge sendingSideID", OpApplyChargingReport, Phase2, "04 0d a0 0b a0 03 80 01 01 a1 04 80 02 07 08", td + ".partyToCharge"},
 		{"timeIfNoTariffSwitch 864001", OpApplyChargingReport, Phase2, "04 0e a0 0c a0 03 81 01 01 a1 05 80 03 0d 2f 01", td + ".timeInformation.timeIfNoTariffSwitch"},
 		{"timeInformation IMPLICIT", OpApplyChargingReport, Phase2, "04 0f a0 0d a0 03 81 01 01 81 03 80 01 0a 82 01 00", td + ".timeInformation"},
@@ -198,4 +198,27 @@ func FuzzApplyChargingReportArg(f *testing.F) {
 		"04 15 a0 13 a0 03 81 01 02 a1 0a a1 08 80 02 01 2c 81 02 17 70 83 00",
 		"04 15 a0 13 a0 03 81 01 01 a1 03 80 01 00 82 01 00 a5 04 9f 32 01 03",
 		"04 17 a0 15 a0 03 81 01 01 a1 03 80 01 0a a4 09 30 07 02 01 07 a1 02 05 00")
+}
+
+// A SEQUENCE carries each member once (X.690 8.9.2): a second copy would
+// replace the first, here the charged time.
+func TestApplyChargingReportArgDuplicateMember(t *testing.T) {
+	const td = "ApplyChargingReportArg.timeDurationChargingResult"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		// timeIfNoTariffSwitch 3000 then 1: the last one used to win.
+		{"timeInformation twice", OpApplyChargingReport, Phase2,
+			"04 13 a0 11 a0 03 81 01 01 a1 04 80 02 0b b8 a1 04 80 02 00 01", td + ".timeInformation"},
+		{"legActive twice", OpApplyChargingReport, Phase2,
+			"04 13 a0 11 a0 03 81 01 01 a1 04 80 02 07 08 82 01 ff 82 01 00", td + ".legActive"},
+		{"partyToCharge twice", OpApplyChargingReport, Phase2,
+			"04 15 a0 13 a0 03 81 01 01 a0 03 81 01 02 a1 04 80 02 07 08 82 01 ff", td + ".partyToCharge"},
+		{"timeSinceTariffSwitch twice", OpApplyChargingReport, Phase3,
+			"04 11 a0 0f a0 03 81 01 01 a1 08 a1 06 80 01 05 80 01 06", td + ".timeInformation.timeIfTariffSwitch.timeSinceTariffSwitch"},
+	})
+	// An unknown member (here [9], after the extension marker) is skipped
+	// each time it comes, as before.
+	var a ApplyChargingReportArg
+	if err := a.Decode(unhex(t, "04 13 a0 11 a0 03 81 01 01 a1 04 80 02 07 08 89 01 00 89 01 00"), Phase2); err != nil {
+		t.Fatalf("unknown member twice: %v", err)
+	}
 }

@@ -210,3 +210,21 @@ func FuzzApplyChargingArg(f *testing.F) {
 		"30 18 80 0e a0 0c 80 02 0b b8 81 01 ff a3 03 01 01 ff bf 32 05 a2 03 80 01 02",
 		"30 17 80 15 a0 13 80 02 07 08 a3 0d a1 0b 80 01 14 a1 06 80 01 03 83 01 05")
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestApplyChargingArgDuplicateMember(t *testing.T) {
+	const td = "ApplyChargingArg.aChBillingChargingCharacteristics.timeDurationCharging"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"aChBillingChargingCharacteristics twice", OpApplyCharging, Phase2,
+			"30 0e 80 05 a0 03 80 01 64 80 05 a0 03 80 01 65", "ApplyChargingArg.aChBillingChargingCharacteristics"},
+		{"partyToCharge twice", OpApplyCharging, Phase2,
+			"30 11 80 05 a0 03 80 01 64 a2 03 80 01 02 a2 03 80 01 01", "ApplyChargingArg.partyToCharge"},
+		{"maxCallPeriodDuration twice", OpApplyCharging, Phase4,
+			"30 0a 80 08 a0 06 80 01 64 80 01 65", td + ".maxCallPeriodDuration"},
+		{"tone twice in releaseIfdurationExceeded, phase 2", OpApplyCharging, Phase2,
+			"30 0f 80 0d a0 0b 80 01 64 a1 06 01 01 ff 01 01 00", td + ".releaseIfdurationExceeded.tone"},
+		{"numberOfBursts twice", OpApplyCharging, Phase4,
+			"30 16 80 14 a0 12 80 01 64 a3 0d a1 0b 80 01 14 a1 06 80 01 03 80 01 02",
+			td + ".audibleIndicator.burstList.bursts.numberOfBursts"},
+	})
+}

@@ -76,10 +76,22 @@ func (t EventTypeBCSM) MarshalText() ([]byte, error) { return []byte(t.String())
 
 // decodeEventTypeBCSM reads the ENUMERATED. Being extensible ("..."), a
 // value of a later release must be accepted; 0..255 covers every value
-// 29.078 has assigned and leaves room for later ones.
+// 29.078 has assigned and leaves room for later ones, which users treat
+// as a DP they do not know. Any other value is read as 0, no detection
+// point, not refused: CAP-datatypes EventTypeBCSM says "reception of an
+// unrecognized value shall be treated like reception of no detection
+// point" (InitialDP: eventTypeBCSM absent; EventReportBCSM: a report of
+// no armed DP; RequestReportBCSMEvent: an event that arms none).
 func decodeEventTypeBCSM(m ber.TLV) (EventTypeBCSM, error) {
-	x, err := decodeInt(m, 0, 255)
-	return EventTypeBCSM(x), err
+	v, err := primitiveValue(m)
+	if err != nil {
+		return 0, err
+	}
+	x, err := ber.ParseInt(v)
+	if err != nil || x < 0 || x > 255 {
+		return 0, err
+	}
+	return EventTypeBCSM(x), nil
 }
 
 // MonitorMode says how the gsmSSF handles an armed event
@@ -152,6 +164,7 @@ func (ev *BCSMEvent) encode(e *ber.Encoder) error {
 func (ev *BCSMEvent) decode(v []byte) error {
 	*ev = BCSMEvent{}
 	var haveType, haveMode bool
+	var seen members
 	r := ber.NewReader(v)
 	for r.More() {
 		m, err := r.Next()
@@ -163,25 +176,40 @@ func (ev *BCSMEvent) decode(v []byte) error {
 		}
 		switch m.Tag.Number {
 		case 0:
+			if err := seen.once(m.Tag, "eventTypeBCSM"); err != nil {
+				return err
+			}
 			if ev.EventTypeBCSM, err = decodeEventTypeBCSM(m); err != nil {
 				return &DecodeError{Field: "eventTypeBCSM", Err: err}
 			}
 			haveType = true
 		case 1:
+			if err := seen.once(m.Tag, "monitorMode"); err != nil {
+				return err
+			}
 			mode, err := decodeInt(m, 0, 2)
 			if err != nil {
 				return &DecodeError{Field: "monitorMode", Err: err}
 			}
 			ev.MonitorMode, haveMode = MonitorMode(mode), true
 		case 2:
+			if err := seen.once(m.Tag, "legID"); err != nil {
+				return err
+			}
 			if err := decodeConstructed(m, ev.LegID.decode); err != nil {
 				return fieldError("legID", err)
 			}
 		case 30:
+			if err := seen.once(m.Tag, "dpSpecificCriteria"); err != nil {
+				return err
+			}
 			if err := decodeConstructed(m, ev.DpSpecificCriteria.decode); err != nil {
 				return fieldError("dpSpecificCriteria", err)
 			}
 		case 50:
+			if err := seen.once(m.Tag, "automaticRearm"); err != nil {
+				return err
+			}
 			if err := decodeNull(m); err != nil {
 				return &DecodeError{Field: "automaticRearm", Err: err}
 			}
@@ -328,6 +356,7 @@ func (c *MidCallControlInfo) encode(e *ber.Encoder, t ber.Tag) error {
 
 func (c *MidCallControlInfo) decode(v []byte) error {
 	*c = MidCallControlInfo{MinimumNumberOfDigits: 1, MaximumNumberOfDigits: 30, InterDigitTimeout: 10}
+	var seen members
 	r := ber.NewReader(v)
 	for r.More() {
 		m, err := r.Next()
@@ -347,6 +376,9 @@ func (c *MidCallControlInfo) decode(v []byte) error {
 			} else if n == 6 {
 				name, max = "interDigitTimeout", 127
 			}
+			if err := seen.once(m.Tag, name); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 1, max)
 			if err != nil {
 				return &DecodeError{Field: name, Err: err}
@@ -361,6 +393,9 @@ func (c *MidCallControlInfo) decode(v []byte) error {
 			}
 		case 2, 3, 4:
 			name = [...]string{"endOfReplyDigit", "cancelDigit", "startDigit"}[n-2]
+			if err := seen.once(m.Tag, name); err != nil {
+				return err
+			}
 			s, err := decodeDigitOctets(m)
 			if err != nil {
 				return &DecodeError{Field: name, Err: err}
@@ -471,6 +506,7 @@ func (c *DpSpecificCriteriaAlt) encode(e *ber.Encoder, t ber.Tag) error {
 
 func (c *DpSpecificCriteriaAlt) decode(v []byte) error {
 	*c = DpSpecificCriteriaAlt{}
+	var seen members
 	r := ber.NewReader(v)
 	for r.More() {
 		m, err := r.Next()
@@ -482,16 +518,25 @@ func (c *DpSpecificCriteriaAlt) decode(v []byte) error {
 		}
 		switch m.Tag.Number {
 		case 0:
+			if err := seen.once(m.Tag, "changeOfPositionControlInfo"); err != nil {
+				return err
+			}
 			if err := decodeConstructed(m, c.decodeChangeOfPosition); err != nil {
 				return fieldError("changeOfPositionControlInfo", err)
 			}
 		case 1:
+			if err := seen.once(m.Tag, "numberOfDigits"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 1, 255)
 			if err != nil {
 				return &DecodeError{Field: "numberOfDigits", Err: err}
 			}
 			c.NumberOfDigits = uint8(x)
 		case 2:
+			if err := seen.once(m.Tag, "interDigitTimeout"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 1, 127)
 			if err != nil {
 				return &DecodeError{Field: "interDigitTimeout", Err: err}

@@ -54,6 +54,7 @@ func (a *CallInformationReportArg) Decode(param []byte, ph Phase) error {
 	}
 	*a = CallInformationReportArg{LegID: Leg2}
 	haveList := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -77,6 +78,9 @@ func (a *CallInformationReportArg) Decode(param []byte, ph Phase) error {
 				a.LegID, err = decodeReceivingSideID(v)
 				return err
 			})
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+field, err)

@@ -136,3 +136,15 @@ func TestCallInformationReportArgAllocs(t *testing.T) {
 		t.Errorf("Decode allocates %.0f times, want at most 6", allocs)
 	}
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2); the list is a
+// SEQUENCE OF, whose elements repeat (cirpAllHex).
+func TestCallInformationReportArgDuplicateMember(t *testing.T) {
+	const typ = "CallInformationReportArg"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"legID twice", OpCallInformationReport, Phase2,
+			"30 16 a0 0a 30 08 80 01 00 a1 03 80 01 05 a3 03 81 01 01 a3 03 81 01 02", typ + ".legID"},
+		{"requestedInformationType twice", OpCallInformationReport, Phase2,
+			"30 0f a0 0d 30 0b 80 01 00 80 01 01 a1 03 80 01 05", typ + ".requestedInformationList.requestedInformationType"},
+	})
+}

@@ -55,6 +55,7 @@ func (a *CallInformationRequestArg) Decode(param []byte, ph Phase) error {
 	}
 	*a = CallInformationRequestArg{LegID: Leg2}
 	haveList := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -78,6 +79,9 @@ func (a *CallInformationRequestArg) Decode(param []byte, ph Phase) error {
 				a.LegID, err = decodeSendingSideID(v)
 				return err
 			})
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+field, err)

@@ -89,3 +89,11 @@ func TestCallInformationRequestArgAllocs(t *testing.T) {
 		t.Errorf("Encode allocates %.0f times", allocs)
 	}
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestCallInformationRequestArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"requestedInformationTypeList twice", OpCallInformationRequest, Phase2,
+			"30 0a a0 03 0a 01 01 a0 03 0a 01 02", "CallInformationRequestArg.requestedInformationTypeList"},
+	})
+}

@@ -239,6 +239,7 @@ func (t *TimeInformation) decode(v []byte) error {
 func (s *TimeIfTariffSwitch) decode(v []byte) error {
 	r := ber.NewReader(v)
 	haveSince := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -246,12 +247,18 @@ func (s *TimeIfTariffSwitch) decode(v []byte) error {
 		}
 		switch m.Tag {
 		case ber.Context(0):
+			if err := seen.once(m.Tag, "timeSinceTariffSwitch"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 0, maxTimeInformation)
 			if err != nil {
 				return &DecodeError{Field: "timeSinceTariffSwitch", Err: err}
 			}
 			s.TimeSinceTariffSwitch, haveSince = uint32(x), true
 		case ber.Context(1):
+			if err := seen.once(m.Tag, "tariffSwitchInterval"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 1, maxTimeInformation)
 			if err != nil {
 				return &DecodeError{Field: "tariffSwitchInterval", Err: err}

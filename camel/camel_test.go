@@ -53,6 +53,23 @@ func runArgCases(t *testing.T, cases []argCase) {
 	}
 }
 
+// runDecodeOnlyCases checks Decode of the bytes to the value, for input
+// that does not encode back to the same bytes.
+func runDecodeOnlyCases(t *testing.T, cases []argCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := NewArgument(tc.arg.Opcode())
+			if err := got.Decode(unhex(t, tc.hex), tc.phase); err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.arg) {
+				t.Fatalf("Decode\n got %+v\nwant %+v", got, tc.arg)
+			}
+		})
+	}
+}
+
 // decodeErrCase is a malformed parameter and the field its error must name.
 type decodeErrCase struct {
 	name  string
@@ -64,6 +81,13 @@ type decodeErrCase struct {
 
 func runDecodeErrCases(t *testing.T, cases []decodeErrCase) {
 	t.Helper()
+	runDecodeErrIsCases(t, nil, cases)
+}
+
+// runDecodeErrIsCases is runDecodeErrCases that also wants the reason
+// want (any reason when nil).
+func runDecodeErrIsCases(t *testing.T, want error, cases []decodeErrCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := DecodeArgument(tc.op, tc.phase, unhex(t, tc.hex))
@@ -73,6 +97,9 @@ func runDecodeErrCases(t *testing.T, cases []decodeErrCase) {
 			}
 			if de.Field != tc.field {
 				t.Fatalf("field = %q, want %q (error %v)", de.Field, tc.field, err)
+			}
+			if want != nil && !errors.Is(err, want) {
+				t.Fatalf("error = %v, want %v", err, want)
 			}
 		})
 	}

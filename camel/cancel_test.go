@@ -43,3 +43,10 @@ func TestCancelArgErrors(t *testing.T) {
 func FuzzCancelArg(f *testing.F) {
 	fuzzArgument(f, func() Argument { return new(CancelArg) }, "80 01 05", "80 01 ff", "81 00", "a2 06 80 01 05 81 01 02")
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestCancelArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"invokeID twice in callSegmentToCancel", OpCancel, Phase4, "a2 06 80 01 01 80 01 02", "CancelArg.callSegmentToCancel.invokeID"},
+	})
+}

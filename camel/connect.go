@@ -166,6 +166,7 @@ func (a *ConnectArg) Decode(param []byte, ph Phase) error {
 	}
 	*a = ConnectArg{}
 	haveDRA := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -253,6 +254,9 @@ func (a *ConnectArg) Decode(param []byte, ph Phase) error {
 			field = "suppress-N-CSI"
 			err = decodeNull(m)
 			a.SuppressNCSI = err == nil
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+field, err)

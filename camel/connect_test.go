@@ -206,3 +206,15 @@ func BenchmarkConnectArgEncode(b *testing.B) {
 		}
 	}
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2): two
+// destinationRoutingAddress members would route the call to the second.
+func TestConnectArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"destinationRoutingAddress twice", OpConnect, Phase4,
+			"30 12 a0 07 04 05 84 10 21 43 05 a0 07 04 05 84 10 21 43 06", "ConnectArg.destinationRoutingAddress"},
+		{"bothwayThroughConnectionInd twice", OpConnect, Phase4,
+			"30 11 a0 07 04 05 84 10 21 43 05 af 06 82 01 00 82 01 01",
+			"ConnectArg.serviceInteractionIndicatorsTwo.bothwayThroughConnectionInd"},
+	})
+}

@@ -141,6 +141,7 @@ func (a *ContinueWithArgumentArg) Decode(param []byte, ph Phase) error {
 		return err
 	}
 	*a = ContinueWithArgumentArg{}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -203,6 +204,9 @@ func (a *ContinueWithArgumentArg) Decode(param []byte, ph Phase) error {
 			a.ContinueWithArgumentArgExtension = new(ContinueWithArgumentArgExtension)
 			err = a.ContinueWithArgumentArgExtension.decode(m)
 		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
+		}
 		if err != nil {
 			return fieldError(typ+"."+field, err)
 		}
@@ -215,6 +219,7 @@ func (x *ContinueWithArgumentArgExtension) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -240,6 +245,9 @@ func (x *ContinueWithArgumentArgExtension) decode(m ber.TLV) error {
 		case 3:
 			field = "legOrCallSegment"
 			err = decodeConstructed(m, x.LegOrCallSegment.decode)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(field, err)

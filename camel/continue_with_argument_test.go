@@ -137,3 +137,13 @@ func TestContinueWithArgumentArgAllocs(t *testing.T) {
 func FuzzContinueWithArgumentArg(f *testing.F) {
 	fuzzArgument(f, func() Argument { return new(ContinueWithArgumentArg) }, cwaFullHex, "30 0a bf 3b 07 a3 05 a1 03 80 01 02")
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestContinueWithArgumentArgDuplicateMember(t *testing.T) {
+	const typ = "ContinueWithArgumentArg"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"callingPartysCategory twice", OpContinueWithArgument, Phase4, "30 06 8c 01 0a 8c 01 0a", typ + ".callingPartysCategory"},
+		{"suppress-D-CSI twice", OpContinueWithArgument, Phase4, "30 07 bf 3b 04 80 00 80 00",
+			typ + ".continueWithArgumentArgExtension.suppress-D-CSI"},
+	})
+}

@@ -24,6 +24,7 @@ var (
 	ErrNoArgument  = errors.New("operation takes no argument")
 	ErrNotInPhase  = errors.New("operation not in this phase")
 	ErrUnsupported = errors.New("operation not supported")
+	ErrDuplicate   = errors.New("member appears twice")
 )
 
 // fieldError wraps err as a DecodeError for field. When err is already a

@@ -71,6 +71,7 @@ func (a *EventReportBCSMArg) Decode(param []byte, ph Phase) error {
 	}
 	*a = EventReportBCSMArg{}
 	haveType := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -100,6 +101,9 @@ func (a *EventReportBCSMArg) Decode(param []byte, ph Phase) error {
 		case 5:
 			name = "extensions"
 			err = decodeConstructed(m, a.Extensions.decode)
+		}
+		if err == nil && name != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+name, err)
@@ -196,6 +200,7 @@ func (c *MiscCallInfo) decode(v []byte) error {
 	*c = MiscCallInfo{}
 	r := ber.NewReader(v)
 	haveType := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -203,12 +208,18 @@ func (c *MiscCallInfo) decode(v []byte) error {
 		}
 		switch m.Tag {
 		case ber.Context(0):
+			if err := seen.once(m.Tag, "messageType"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 0, 1)
 			if err != nil {
 				return &DecodeError{Field: "messageType", Err: err}
 			}
 			c.MessageType, haveType = MessageType(x), true
 		case ber.Context(1):
+			if err := seen.once(m.Tag, "dpAssignment"); err != nil {
+				return err
+			}
 			x, err := decodeInt(m, 0, 2)
 			if err != nil {
 				return &DecodeError{Field: "dpAssignment", Err: err}

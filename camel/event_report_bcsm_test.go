@@ -217,3 +217,28 @@ func TestEventReportBCSMArgJSON(t *testing.T) {
 		t.Errorf("JSON\n got %s\nwant %s", b, want)
 	}
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestEventReportBCSMArgDuplicateMember(t *testing.T) {
+	const typ = "EventReportBCSMArg"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		// oAnswer then oDisconnect: which event happened?
+		{"eventTypeBCSM twice", OpEventReportBCSM, Phase2, "30 06 80 01 07 80 01 09", typ + ".eventTypeBCSM"},
+		{"legID twice", OpEventReportBCSM, Phase2, "30 0d 80 01 09 a3 03 81 01 01 a3 03 81 01 02", typ + ".legID"},
+		{"messageType twice", OpEventReportBCSM, Phase2, "30 0b 80 01 07 a4 06 80 01 00 80 01 01", typ + ".miscCallInfo.messageType"},
+		{"releaseCause twice", OpEventReportBCSM, Phase2, "30 0f 80 01 0d a2 0a ac 08 80 02 80 90 80 02 80 90",
+			typ + ".eventSpecificInformationBCSM.tDisconnectSpecificInfo.releaseCause"},
+	})
+}
+
+// EventTypeBCSM is extensible and "reception of an unrecognized value
+// shall be treated like reception of no detection point" (CAP-datatypes):
+// a value beyond 0..255 gives 0, a report of no DP, not an error.
+func TestEventReportBCSMArgUnrecognizedEventType(t *testing.T) {
+	runDecodeOnlyCases(t, []argCase{
+		{"256", Phase4, &EventReportBCSMArg{LegID: Leg2}, "30 09 80 02 01 00 a3 03 81 01 02"},
+		{"-1", Phase2, &EventReportBCSMArg{LegID: Leg1}, "30 08 80 01 ff a3 03 81 01 01"},
+		{"2^31", Phase2, &EventReportBCSMArg{}, "30 07 80 05 00 80 00 00 00"},
+		{"200, kept", Phase2, &EventReportBCSMArg{EventTypeBCSM: 200}, "30 04 80 02 00 c8"},
+	})
+}

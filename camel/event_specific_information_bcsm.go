@@ -410,8 +410,11 @@ func (s *EventSpecificInformationBCSM) decode(v []byte) error {
 // eachMember walks the members of an extensible SEQUENCE and hands the
 // context-specific ones to f, which returns the ASN.1 name of the member
 // it decoded (for the error path) or "" to skip it. Members of other
-// classes are extension additions of later releases and are skipped.
+// classes are extension additions of later releases and are skipped. A
+// member f decoded that comes again is refused with ErrDuplicate (X.690
+// 8.9.2); a skipped one may repeat.
 func eachMember(v []byte, f func(ber.TLV) (string, error)) error {
+	var seen members
 	r := ber.NewReader(v)
 	for r.More() {
 		m, err := r.Next()
@@ -421,7 +424,11 @@ func eachMember(v []byte, f func(ber.TLV) (string, error)) error {
 		if m.Tag.Class != ber.ClassContext {
 			continue
 		}
-		if name, err := f(m); err != nil {
+		name, err := f(m)
+		if err == nil && name != "" {
+			err = seen.add(m.Tag)
+		}
+		if err != nil {
 			return fieldError(name, err)
 		}
 	}

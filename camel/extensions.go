@@ -64,6 +64,7 @@ func (x *Extensions) decode(v []byte) error {
 		}
 		var f ExtensionField
 		var haveType, haveValue bool
+		var seen members
 		fr := ber.NewReader(el.Value)
 		for fr.More() {
 			m, err := fr.Next()
@@ -71,23 +72,35 @@ func (x *Extensions) decode(v []byte) error {
 				return err
 			}
 			switch m.Tag {
-			case ber.TagInteger:
-				if f.Type, err = ber.ParseInt(m.Value); err != nil {
-					return err
+			case ber.TagInteger, ber.TagOID:
+				// type is one member, a CHOICE of local INTEGER or global
+				// OBJECT IDENTIFIER (CAP-classes Code): a second one, of
+				// either alternative, is that member twice (X.690 8.9.2).
+				if haveType {
+					return &DecodeError{Field: "type", Err: ErrDuplicate}
 				}
-				haveType = true
-			case ber.TagOID:
-				if f.Global, err = ber.ParseOID(m.Value); err != nil {
+				if m.Tag == ber.TagInteger {
+					f.Type, err = ber.ParseInt(m.Value)
+				} else {
+					f.Global, err = ber.ParseOID(m.Value)
+				}
+				if err != nil {
 					return err
 				}
 				haveType = true
 			case ber.TagEnumerated:
+				if err := seen.once(m.Tag, "criticality"); err != nil {
+					return err
+				}
 				c, err := intIn(m.Value, 0, 1)
 				if err != nil {
 					return err
 				}
 				f.Criticality = Criticality(c)
 			case ber.ContextC(1):
+				if err := seen.once(m.Tag, "value"); err != nil {
+					return err
+				}
 				f.Value, haveValue = m.Value, true
 			}
 		}

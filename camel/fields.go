@@ -18,6 +18,53 @@ type binaryAppender interface {
 	AppendBinary([]byte) ([]byte, error)
 }
 
+// members records the members of one SEQUENCE value decoded so far. The
+// contents of a SEQUENCE are one value of each listed type (X.690 8.9.2),
+// so a known member sent twice is refused: letting the last copy win
+// would let a peer change, e.g., the charged time in ApplyChargingReport.
+// The zero value is empty; it does not allocate for the tags CAP uses.
+type members struct {
+	context, universal uint64    // bit n: [n], UNIVERSAL n
+	other              []ber.Tag // any other tag, form bit cleared
+}
+
+// add records the member with tag t and returns ErrDuplicate when it was
+// recorded before. The form bit is ignored: class and number name the
+// member (X.690 8.1.2).
+func (s *members) add(t ber.Tag) error {
+	var set *uint64
+	switch {
+	case t.Class == ber.ClassContext && t.Number < 64:
+		set = &s.context
+	case t.Class == ber.ClassUniversal && t.Number < 64:
+		set = &s.universal
+	default:
+		t.Constructed = false
+		for _, u := range s.other {
+			if u == t {
+				return ErrDuplicate
+			}
+		}
+		s.other = append(s.other, t)
+		return nil
+	}
+	bit := uint64(1) << t.Number
+	if *set&bit != 0 {
+		return ErrDuplicate
+	}
+	*set |= bit
+	return nil
+}
+
+// once is add for a decoder that returns at each member: the error names
+// the member.
+func (s *members) once(t ber.Tag, name string) error {
+	if err := s.add(t); err != nil {
+		return &DecodeError{Field: name, Err: err}
+	}
+	return nil
+}
+
 func primitiveValue(m ber.TLV) ([]byte, error) {
 	if m.Tag.Constructed {
 		return nil, ber.ErrUnexpectedTag

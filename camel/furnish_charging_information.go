@@ -127,6 +127,7 @@ func (a *FurnishChargingInformationArg) Decode(param []byte, ph Phase) error {
 	s := &a.FCIBCCCAMELSequence1
 	s.PartyToCharge = Leg1
 	haveData := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -155,6 +156,9 @@ func (a *FurnishChargingInformationArg) Decode(param []byte, ph Phase) error {
 			var v int64
 			v, err = decodeInt(m, 0, int64(Append))
 			s.AppendFreeFormatData = AppendFreeFormatData(v)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(seq+"."+field, err)

@@ -99,3 +99,11 @@ func TestFurnishChargingInformationArgAllocs(t *testing.T) {
 func FuzzFurnishChargingInformationArg(f *testing.F) {
 	fuzzArgument(f, func() Argument { return new(FurnishChargingInformationArg) }, fciAppendHex, fciDefaultsHex)
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestFurnishChargingInformationArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"freeFormatData twice", OpFurnishChargingInformation, Phase4, "04 0c a0 0a 80 03 aa bb cc 80 03 dd ee ff",
+			"FurnishChargingInformationArg.fCIBCCCAMELsequence1.freeFormatData"},
+	})
+}

@@ -240,6 +240,7 @@ func (a *InitialDPArg) Decode(param []byte, ph Phase) error {
 	}
 	*a = InitialDPArg{}
 	haveKey := false
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -363,6 +364,9 @@ func (a *InitialDPArg) Decode(param []byte, ph Phase) error {
 			field = "initialDPArgExtension"
 			a.InitialDPArgExtension = new(InitialDPArgExtension)
 			err = a.InitialDPArgExtension.decode(m, ph)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(typ+"."+field, err)

@@ -181,6 +181,7 @@ func (x *InitialDPArgExtension) decode(m ber.TLV, ph Phase) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -202,6 +203,9 @@ func (x *InitialDPArgExtension) decode(m ber.TLV, ph Phase) error {
 			case 1:
 				field = "gmscAddress"
 				err = decodeNumber(&x.GMSCAddress, m, 1, maxISDNAddressLength)
+			}
+			if err == nil && field != "" {
+				err = seen.add(m.Tag)
 			}
 			if err != nil {
 				return fieldError(field, err)
@@ -262,6 +266,9 @@ func (x *InitialDPArgExtension) decode(m ber.TLV, ph Phase) error {
 			field = "releaseCallArgExtensionAllowed"
 			err = decodeNull(m)
 			x.ReleaseCallArgExtensionAllowed = err == nil
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(field, err)
@@ -445,6 +452,7 @@ func (u *UUData) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -468,6 +476,9 @@ func (u *UUData) decode(m ber.TLV) error {
 		case 3:
 			field = "extensionContainer"
 			u.ExtensionContainer = decodeRaw(m)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(field, err)

@@ -353,3 +353,25 @@ func FuzzInitialDPArg(f *testing.F) {
 	fuzzArgument(f, func() Argument { return new(InitialDPArg) }, fixtureMOInitialDP, fixtureMTInitialDPPhase2,
 		fixtureMTInitialDPPhase4, idpFullHex, "30 18 80 01 00 bf 3b 12 a0 08 80 03 01 23 45 81 01 02 81 06 91 94 71 00 00 02")
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestInitialDPArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"serviceKey twice", OpInitialDP, Phase2, "30 06 80 01 01 80 01 02", "InitialDPArg.serviceKey"},
+		{"ageOfLocationInformation twice", OpInitialDP, Phase2, "30 0c 80 01 01 bf 34 06 02 01 05 02 01 06",
+			"InitialDPArg.locationInformation.ageOfLocationInformation"},
+	})
+	// An unknown member ([127]) is skipped each time it comes, as before.
+	var a InitialDPArg
+	if err := a.Decode(unhex(t, "30 0b 80 01 01 9f 7f 01 00 9f 7f 01 00"), Phase2); err != nil || a.ServiceKey != 1 {
+		t.Fatalf("unknown member twice: %v %+v", err, a)
+	}
+}
+
+// An unrecognized eventTypeBCSM is "treated like reception of no detection
+// point" (CAP-datatypes): the optional member reads as absent.
+func TestInitialDPArgUnrecognizedEventType(t *testing.T) {
+	runDecodeOnlyCases(t, []argCase{
+		{"256", Phase4, &InitialDPArg{ServiceKey: 1}, "30 07 80 01 01 9c 02 01 00"},
+	})
+}

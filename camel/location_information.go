@@ -102,6 +102,7 @@ func (l *LocationInformation) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -156,6 +157,9 @@ func (l *LocationInformation) decode(m ber.TLV) error {
 		case m.Tag.Number == 11:
 			field = "userCSGInformation"
 			l.UserCSGInformation = decodeRaw(m)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(field, err)

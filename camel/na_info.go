@@ -30,6 +30,7 @@ func (n *NACarrierInformation) encode(e *ber.Encoder, t ber.Tag) error {
 }
 
 func (n *NACarrierInformation) decode(r ber.Reader) error {
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -40,10 +41,16 @@ func (n *NACarrierInformation) decode(r ber.Reader) error {
 		}
 		switch m.Tag.Number {
 		case 0:
+			if err := seen.once(m.Tag, "naCarrierId"); err != nil {
+				return err
+			}
 			if n.NACarrierID, err = decodeOctets(m, 3, 3); err != nil {
 				return &DecodeError{Field: "naCarrierId", Err: err}
 			}
 		case 1:
+			if err := seen.once(m.Tag, "naCICSelectionType"); err != nil {
+				return err
+			}
 			if n.NACICSelectionType, err = decodeOctets(m, 1, 1); err != nil {
 				return &DecodeError{Field: "naCICSelectionType", Err: err}
 			}
@@ -84,6 +91,7 @@ func (n *NAInfo) encode(e *ber.Encoder, t ber.Tag) error {
 }
 
 func (n *NAInfo) decode(r ber.Reader) error {
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -94,6 +102,9 @@ func (n *NAInfo) decode(r ber.Reader) error {
 		}
 		switch m.Tag.Number {
 		case 0:
+			if err := seen.once(m.Tag, "naCarrierInformation"); err != nil {
+				return err
+			}
 			cr, err := constructedValue(m)
 			if err != nil {
 				return &DecodeError{Field: "naCarrierInformation", Err: err}
@@ -103,10 +114,16 @@ func (n *NAInfo) decode(r ber.Reader) error {
 				return fieldError("naCarrierInformation", err)
 			}
 		case 1:
+			if err := seen.once(m.Tag, "naOliInfo"); err != nil {
+				return err
+			}
 			if n.NAOliInfo, err = decodeOctets(m, 1, 1); err != nil {
 				return &DecodeError{Field: "naOliInfo", Err: err}
 			}
 		case 2:
+			if err := seen.once(m.Tag, "naChargeNumber"); err != nil {
+				return err
+			}
 			if n.NAChargeNumber, err = decodeOctets(m, 2, 7); err != nil {
 				return &DecodeError{Field: "naChargeNumber", Err: err}
 			}

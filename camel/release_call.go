@@ -52,26 +52,38 @@ func (a *ReleaseCallArg) Decode(param []byte, ph Phase) error {
 		}
 		return nil
 	case ber.ContextC(2):
+		const seq = typ + ".allCallSegmentsWithExtension"
 		r := ber.NewReader(tlv.Value)
-		seen := false
+		var seen members
+		haveCause := false
 		for r.More() {
 			m, err := r.Next()
 			if err != nil {
-				return fieldError(typ+".allCallSegmentsWithExtension", err)
+				return fieldError(seq, err)
 			}
 			switch m.Tag {
 			case ber.Context(0):
+				if err := seen.once(m.Tag, "allCallSegments"); err != nil {
+					return fieldError(seq, err)
+				}
 				if err := decodeCause(&a.Cause, m.Value); err != nil {
-					return fieldError(typ+".allCallSegmentsWithExtension.allCallSegments", err)
+					return fieldError(seq+".allCallSegments", err)
 				}
-				seen = true
+				haveCause = true
 			case ber.ContextC(1):
-				if err := a.Extensions.decode(m.Value); err != nil {
-					return fieldError(typ+".allCallSegmentsWithExtension.extensions", err)
+				if err := seen.once(m.Tag, "extensions"); err != nil {
+					return fieldError(seq, err)
 				}
+				if err := a.Extensions.decode(m.Value); err != nil {
+					return fieldError(seq+".extensions", err)
+				}
+			default:
+				// The SEQUENCE has no extension marker (ops-args
+				// AllCallSegmentsWithExtension): any other tag is an error.
+				return &DecodeError{Field: seq, Err: ErrUnknownTag}
 			}
 		}
-		if !seen {
+		if !haveCause {
 			return fieldError(typ+".allCallSegmentsWithExtension.allCallSegments", ErrMissing)
 		}
 		return nil

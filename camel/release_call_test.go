@@ -23,3 +23,24 @@ func TestReleaseCallArgErrors(t *testing.T) {
 		{"extension form without cause", OpReleaseCall, Phase4, "a2 00", "ReleaseCallArg.allCallSegmentsWithExtension.allCallSegments"},
 	})
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestReleaseCallArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		// cause 16 then 31: which one releases the call?
+		{"allCallSegments twice", OpReleaseCall, Phase4, "a2 08 80 02 80 90 80 02 80 9f",
+			"ReleaseCallArg.allCallSegmentsWithExtension.allCallSegments"},
+		{"extensions twice", OpReleaseCall, Phase4,
+			"a2 1a 80 02 80 90 a1 09 30 07 02 01 07 a1 02 05 00 a1 09 30 07 02 01 08 a1 02 05 00",
+			"ReleaseCallArg.allCallSegmentsWithExtension.extensions"},
+	})
+}
+
+// AllCallSegmentsWithExtension has no extension marker (ops-args), so a
+// member it does not list is an error, not an addition to skip.
+func TestReleaseCallArgUnknownMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrUnknownTag, []decodeErrCase{
+		{"[5] after the cause", OpReleaseCall, Phase4, "a2 06 80 02 80 90 85 00", "ReleaseCallArg.allCallSegmentsWithExtension"},
+		{"universal NULL first", OpReleaseCall, Phase4, "a2 06 05 00 80 02 80 90", "ReleaseCallArg.allCallSegmentsWithExtension"},
+	})
+}

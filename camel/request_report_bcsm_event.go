@@ -54,6 +54,7 @@ func (a *RequestReportBCSMEventArg) Decode(param []byte, ph Phase) error {
 		return err
 	}
 	*a = RequestReportBCSMEventArg{}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -64,10 +65,16 @@ func (a *RequestReportBCSMEventArg) Decode(param []byte, ph Phase) error {
 		}
 		switch m.Tag.Number {
 		case 0:
+			if err := seen.once(m.Tag, "bcsmEvents"); err != nil {
+				return fieldError(typ, err)
+			}
 			if err := decodeConstructed(m, a.decodeEvents); err != nil {
 				return fieldError(typ+".bcsmEvents", err)
 			}
 		case 2:
+			if err := seen.once(m.Tag, "extensions"); err != nil {
+				return fieldError(typ, err)
+			}
 			if err := decodeConstructed(m, a.Extensions.decode); err != nil {
 				return fieldError(typ+".extensions", err)
 			}

@@ -203,3 +203,35 @@ func fuzzArgument(f *testing.F, newArg func() Argument, seeds ...string) {
 		}
 	})
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2); bcsmEvents is a
+// SEQUENCE OF, whose elements do repeat (rrbcsmPrepaidHex).
+func TestRequestReportBCSMEventArgDuplicateMember(t *testing.T) {
+	const typ = "RequestReportBCSMEventArg"
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"bcsmEvents twice", OpRequestReportBCSMEvent, Phase2,
+			"30 14 a0 08 30 06 80 01 07 81 01 01 a0 08 30 06 80 01 09 81 01 01", typ + ".bcsmEvents"},
+		{"eventTypeBCSM twice in an event", OpRequestReportBCSMEvent, Phase2,
+			"30 0d a0 0b 30 09 80 01 07 80 01 09 81 01 01", typ + ".bcsmEvents.eventTypeBCSM"},
+		{"monitorMode twice in an event", OpRequestReportBCSMEvent, Phase2,
+			"30 0d a0 0b 30 09 80 01 07 81 01 00 81 01 01", typ + ".bcsmEvents.monitorMode"},
+		{"numberOfDigits twice", OpRequestReportBCSMEvent, Phase4,
+			"30 14 a0 12 30 10 80 01 07 81 01 01 be 08 a3 06 81 01 02 81 01 03",
+			typ + ".bcsmEvents.dpSpecificCriteria.dpSpecificCriteriaAlt.numberOfDigits"},
+		{"minimumNumberOfDigits twice", OpRequestReportBCSMEvent, Phase4,
+			"30 14 a0 12 30 10 80 01 07 81 01 01 be 08 a2 06 80 01 01 80 01 02",
+			typ + ".bcsmEvents.dpSpecificCriteria.midCallControlInfo.minimumNumberOfDigits"},
+	})
+}
+
+// An unrecognized eventTypeBCSM is "treated like reception of no detection
+// point" (CAP-datatypes): the event reads as 0 and arms no DP, the others
+// still decode.
+func TestRequestReportBCSMEventArgUnrecognizedEventType(t *testing.T) {
+	runDecodeOnlyCases(t, []argCase{
+		{"256 beside oAnswer", Phase4, &RequestReportBCSMEventArg{BCSMEvents: []BCSMEvent{
+			{MonitorMode: MonitorNotifyAndContinue},
+			{EventTypeBCSM: EventOAnswer, MonitorMode: MonitorNotifyAndContinue},
+		}}, "30 13 a0 11 30 07 80 02 01 00 81 01 01 30 06 80 01 07 81 01 01"},
+	})
+}

@@ -91,6 +91,7 @@ func (r *RequestedInformation) decode(m ber.TLV) error {
 	}
 	rd := ber.NewReader(m.Value)
 	haveType, haveValue := false, false
+	var seen members
 	for rd.More() {
 		m, err := rd.Next()
 		if err != nil {
@@ -98,11 +99,17 @@ func (r *RequestedInformation) decode(m ber.TLV) error {
 		}
 		switch m.Tag {
 		case ber.Context(0):
+			if err := seen.once(m.Tag, "requestedInformationType"); err != nil {
+				return err
+			}
 			if r.RequestedInformationType, err = decodeRequestedInformationType(m); err != nil {
 				return &DecodeError{Field: "requestedInformationType", Err: err}
 			}
 			haveType = true
 		case ber.ContextC(1):
+			if err := seen.once(m.Tag, "requestedInformationValue"); err != nil {
+				return err
+			}
 			if err := r.RequestedInformationValue.decode(m.Value); err != nil {
 				return fieldError("requestedInformationValue", err)
 			}

@@ -51,3 +51,10 @@ func FuzzResetTimerArg(f *testing.F) {
 	fuzzArgument(f, func() Argument { return new(ResetTimerArg) },
 		"30 03 81 01 1e", "30 06 81 04 7f ff ff ff", "30 11 81 01 1e a2 09 30 07 02 01 07 a1 02 05 00 83 01 01")
 }
+
+// A SEQUENCE carries each member once (X.690 8.9.2).
+func TestResetTimerArgDuplicateMember(t *testing.T) {
+	runDecodeErrIsCases(t, ErrDuplicate, []decodeErrCase{
+		{"timervalue twice", OpResetTimer, Phase2, "30 09 80 01 00 81 01 0a 81 01 0b", "ResetTimerArg.timervalue"},
+	})
+}

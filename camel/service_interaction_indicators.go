@@ -146,6 +146,7 @@ func (s *ServiceInteractionIndicatorsTwo) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -192,6 +193,9 @@ func (s *ServiceInteractionIndicatorsTwo) decode(m ber.TLV) error {
 			field = "ectTreatmentIndicator"
 			s.ECTTreatmentIndicator, err = decodeIndicator(m)
 		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
+		}
 		if err != nil {
 			return fieldError(field, err)
 		}
@@ -204,6 +208,7 @@ func (f *ForwardServiceInteractionInd) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -224,6 +229,9 @@ func (f *ForwardServiceInteractionInd) decode(m ber.TLV) error {
 			field = "callingPartyRestrictionIndicator"
 			f.CallingPartyRestrictionIndicator, err = decodeIndicator(m)
 		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
+		}
 		if err != nil {
 			return fieldError(field, err)
 		}
@@ -236,6 +244,7 @@ func (b *BackwardServiceInteractionInd) decode(m ber.TLV) error {
 	if err != nil {
 		return err
 	}
+	var seen members
 	for r.More() {
 		m, err := r.Next()
 		if err != nil {
@@ -252,6 +261,9 @@ func (b *BackwardServiceInteractionInd) decode(m ber.TLV) error {
 		case 2:
 			field = "callCompletionTreatmentIndicator"
 			b.CallCompletionTreatmentIndicator, err = decodeIndicator(m)
+		}
+		if err == nil && field != "" {
+			err = seen.add(m.Tag)
 		}
 		if err != nil {
 			return fieldError(field, err)
