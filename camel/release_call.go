@@ -23,7 +23,12 @@ func (a *ReleaseCallArg) Opcode() Opcode { return OpReleaseCall }
 func (a *ReleaseCallArg) Encode(e *ber.Encoder, ph Phase) error {
 	// AllCallSegments ::= Cause, OCTET STRING (SIZE (2..32)) (CAP-classes
 	// cAPSpecificBoundSet), as decodeCause checks on the way in.
-	if len(a.Extensions) == 0 || ph == Phase2 {
+	if len(a.Extensions) > 0 && ph == Phase2 {
+		// Phase 2's ReleaseCallArg is the Cause alone: extensions would
+		// be lost without a word, as no other encoder here lets happen.
+		return &DecodeError{Field: "ReleaseCallArg.extensions", Err: ErrPhase}
+	}
+	if len(a.Extensions) == 0 {
 		return fieldErrorOrNil("ReleaseCallArg.allCallSegments", encodeNumber(e, ber.TagOctetString, a.Cause, minCause, maxCause))
 	}
 	m := e.Begin(ber.ContextC(2))

@@ -1,6 +1,11 @@
 package camel
 
-import "testing"
+import (
+	"errors"
+	"testing"
+
+	"github.com/scpd/scpd/sigtran/ber"
+)
 
 func TestReleaseCallArg(t *testing.T) {
 	runArgCases(t, []argCase{
@@ -13,6 +18,15 @@ func TestReleaseCallArg(t *testing.T) {
 			Extensions: Extensions{{Type: 7, Value: []byte{0x05, 0x00}}}},
 			"a2 0f 80 02 82 9f a1 09 30 07 02 01 07 a1 02 05 00"},
 	})
+}
+
+// Phase 2 has the Cause alone: extensions are refused, not dropped.
+func TestReleaseCallArgExtensionsNotInPhase2(t *testing.T) {
+	a := &ReleaseCallArg{Cause: Cause{Location: LocationUser, Value: CauseNormalClearing}, Extensions: Extensions{{Type: 7, Value: []byte{0x05, 0x00}}}}
+	var e ber.Encoder
+	if err := a.Encode(&e, Phase2); !errors.Is(err, ErrPhase) {
+		t.Fatalf("phase 2 ReleaseCall with extensions: %v, want ErrPhase", err)
+	}
 }
 
 func TestReleaseCallArgErrors(t *testing.T) {

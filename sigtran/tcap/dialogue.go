@@ -85,7 +85,10 @@ type DialoguePortion struct {
 	PDU DialoguePDUType `json:"pdu"`
 	// ProtocolVersion is true when protocol-version {version1} is sent
 	// (it is DEFAULT version1, so many stacks leave it out).
-	ProtocolVersion    bool    `json:"protocolVersion"`
+	ProtocolVersion bool `json:"protocolVersion"`
+	// VersionUnsupported is true when protocol-version was sent without
+	// version1, the only version: no common dialogue portion (Q.773).
+	VersionUnsupported bool    `json:"versionUnsupported,omitempty"`
 	ApplicationContext ber.OID `json:"applicationContextName,omitempty"`
 	// AARE only.
 	Result           AssociateResult  `json:"result,omitempty"`
@@ -141,8 +144,11 @@ func (d *DialoguePortion) append(e *ber.Encoder) {
 }
 
 func (d *DialoguePortion) appendVersionAndAC(e *ber.Encoder) {
-	if d.ProtocolVersion {
+	switch {
+	case d.ProtocolVersion:
 		e.BitString(ber.Context(0), version1, 7)
+	case d.VersionUnsupported:
+		e.BitString(ber.Context(0), []byte{0}, 7) // a version, not version1
 	}
 	ac := e.Begin(ber.ContextC(1))
 	e.OID(ber.TagOID, d.ApplicationContext)
@@ -221,6 +227,7 @@ func decodeDialoguePortion(v []byte, d *DialoguePortion) error {
 				return err
 			}
 			d.ProtocolVersion = len(bits) > 0 && bits[0]&0x80 != 0
+			d.VersionUnsupported = !d.ProtocolVersion
 		case ber.ContextC(1):
 			oid, err := ber.ParseOnly(el.Value)
 			if err != nil {

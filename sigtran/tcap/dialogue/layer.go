@@ -274,6 +274,17 @@ func (l *Layer) onBegin(p routing.Path, um *sccp.Message, m *tcap.Message, ces [
 			return
 		}
 		ac = m.Dialogue.ApplicationContext
+		if m.Dialogue.VersionUnsupported {
+			// protocol-version without version1: the dialogue portions
+			// have nothing in common. Refused with an AARE from the
+			// dialogue-service-provider (Q.773 AARE
+			// no-common-dialogue-portion, Q.774 §3.2.2.1).
+			dp := tcap.NewAARE(ac, tcap.RejectPermanent, tcap.DiagNoCommonDialoguePortion)
+			dp.DiagnosticSource = tcap.ServiceProvider
+			l.sendRaw(p, um, tcap.NewUAbort(m.OTID, dp))
+			l.endedBy[AbortProvider].Add(1)
+			return
+		}
 	}
 	if l.cfg.AcceptAC != nil && !l.cfg.AcceptAC(ac) {
 		// Refuse the dialogue: TC-U-ABORT with an AARE naming the reason
