@@ -308,8 +308,9 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	fails(t, dir, 2, "AMOUNT: must be a whole number of minor units", append([]string{"account", "recharge", "A-9", "5.5"}, c...)...)
 	fails(t, dir, 2, `scpd: account has no command "refill"; use one of: add, block,`, append([]string{"account", "refill", "A-9", "5"}, c...)...)
 	fails(t, dir, 2, "unknown flag: --frobnicate", append([]string{"subscriber", "list", "--frobnicate"}, c...)...)
-	// Validation: the field and the rule.
-	fails(t, dir, 1, "msisdn: must be 5-15 digits", append([]string{"subscriber", "add", "12", "--prepaid", "--account", "A-9"}, c...)...)
+	// Validation of an argument: named as the usage line names it, exit 2.
+	fails(t, dir, 2, "MSISDN: must be 5-15 digits (see 'scpd subscriber add --help')", append([]string{"subscriber", "add", "12", "--prepaid", "--account", "A-9"}, c...)...)
+	fails(t, dir, 2, "CLASS: must be lower-case letters", append([]string{"tariff", "set", "On Net", "--price", "5"}, c...)...)
 	fails(t, dir, 1, `account "nobody": not found`, append([]string{"account", "show", "nobody"}, c...)...)
 	// No token, wrong token: refused.
 	fails(t, dir, 1, "no admin token", append([]string{"account", "list", "--token-file", filepath.Join(dir, "none")}, c...)...)

@@ -78,6 +78,10 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 				fmt.Fprintf(errOut, "scpd: %s: %s (see '%s --help')\n", f, ve.Rule, c.CommandPath())
 				return 2
 			}
+			if arg := argOfField(c, ve.Field); arg != "" {
+				fmt.Fprintf(errOut, "scpd: %s: %s (see '%s --help')\n", arg, ve.Rule, c.CommandPath())
+				return 2
+			}
 		}
 	}
 	switch {
@@ -109,6 +113,19 @@ func flagOfField(c *cobra.Command, field string) string {
 	}
 	if f := c.Flags().Lookup(name); f != nil && f.Changed {
 		return "--" + name
+	}
+	return ""
+}
+
+// argOfField returns the positional argument of c (MSISDN, ID, CLASS, as
+// its usage line names them) that sets the validation error's field, else
+// "": a rule broken by an argument is a wrong command line too.
+func argOfField(c *cobra.Command, field string) string {
+	want := strings.ToUpper(field)
+	for _, w := range strings.Fields(c.Use)[1:] {
+		if w == want {
+			return w
+		}
 	}
 	return ""
 }
