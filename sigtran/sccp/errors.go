@@ -23,4 +23,7 @@ var (
 	errClass       = errors.New("protocol class not 0 or 1")
 	errLength      = errors.New("parameter longer than 255 octets")
 	errEmpty       = errors.New("empty")
+	// Optional part of an XUDT/XUDTS.
+	errOptionalLength  = errors.New("segmentation not 4 octets or importance not 1")
+	errNoEndOfOptional = errors.New("no end of optional parameters")
 )

@@ -240,10 +240,43 @@ func (m *Message) Decode(b []byte) error {
 				return &DecodeError{Field: name + ".optional", Err: errPointer}
 			}
 			m.Optional = b[fixed+3+p:]
+			if err := checkOptional(m.Optional); err != nil {
+				return &DecodeError{Field: name + ".optional", Err: err}
+			}
 		}
 	}
 	return nil
 }
+
+// checkOptional checks the optional part of an XUDT/XUDTS: parameters of
+// name, length and value, each within the message, ended by the end of
+// optional parameters octet (Q.713 §1.8, §3.1), with Segmentation 4
+// octets and Importance 1 (§3.17, §3.19). A part that breaks this cannot
+// be read for its segmentation: the message is refused, not delivered.
+func checkOptional(opt []byte) error {
+	for len(opt) > 0 {
+		name := opt[0]
+		if name == paramEndOfOptional {
+			return nil
+		}
+		if len(opt) < 2 || len(opt) < 2+int(opt[1]) {
+			return errShort
+		}
+		n := int(opt[1])
+		if name == paramSegmentation && n != 4 || name == paramImportance && n != 1 {
+			return errOptionalLength
+		}
+		opt = opt[2+n:]
+	}
+	return errNoEndOfOptional
+}
+
+// Optional parameter names (Q.713 Table 2).
+const (
+	paramEndOfOptional = 0x00
+	paramSegmentation  = 0x10
+	paramImportance    = 0x12
+)
 
 // variable returns the variable parameter whose pointer is at b[at].
 func variable(b []byte, at int) ([]byte, error) {

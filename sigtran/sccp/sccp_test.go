@@ -109,6 +109,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad GTI", "09 00 03 04 05 01 3c 01 00 01 aa", "UDT.calledPartyAddress"},
 		{"empty data", "09 00 03 04 05 01 00 01 00 00", "UDT.data"},
 		{"xudt optional pointer past end", "11 00 0f 04 05 06 10 01 00 01 00 01 aa", "XUDT.optional"},
+		// The optional part (Q.713 §1.8): parameters that fit, Segmentation
+		// of 4 octets, ended by the end of optional parameters octet.
+		{"xudt segmentation cut short", "11 00 0f 04 05 06 07 01 00 01 00 01 aa 10 04 01 00 00", "XUDT.optional"},
+		{"xudt segmentation of 3 octets", "11 00 0f 04 05 06 07 01 00 01 00 01 aa 10 03 01 00 00 00", "XUDT.optional"},
+		{"xudt optional part without its end", "11 00 0f 04 05 06 07 01 00 01 00 01 aa 12 01 05", "XUDT.optional"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +124,20 @@ func TestDecodeErrors(t *testing.T) {
 				t.Fatalf("error %v, want field %q", err, tc.field)
 			}
 		})
+	}
+}
+
+// Well-formed optional parts decode.
+func TestDecodeOptionalPart(t *testing.T) {
+	for _, opt := range []string{
+		"10 04 80 00 00 01 00", // Segmentation: first, none remaining; end
+		"12 01 05 00",          // Importance 5; end
+		"10 04 c1 00 00 01 12 01 05 00",
+	} {
+		var m Message
+		if err := m.Decode(unhex(t, "11 00 0f 04 05 06 07 01 00 01 00 01 aa "+opt)); err != nil || len(m.Optional) == 0 {
+			t.Errorf("optional part %s: %v", opt, err)
+		}
 	}
 }
 

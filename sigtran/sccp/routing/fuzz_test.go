@@ -304,9 +304,10 @@ func FuzzRouter(f *testing.F) {
 		switch {
 		case kind == "routing failure" && d.SI == m3ua.SISCCP:
 			if s := returned(); s != nil {
-				// An XUDT routed on its global title with no hop left is a
-				// hop counter violation (Q.714 §2.3), checked first.
-				hopless := m.Type == sccp.XUDT && !m.Called.RouteOnSSN && m.HopCounter <= 1
+				// An XUDT routed on its global title with no hop left, or
+				// with a hop counter out of 1..15 however routed, is a hop
+				// counter violation (Q.714 §2.3, Q.713 §3.18), checked first.
+				hopless := m.Type == sccp.XUDT && (!m.Called.RouteOnSSN && m.HopCounter <= 1 || m.HopCounter == 0 || m.HopCounter > 15)
 				switch s.ReturnCause {
 				case sccp.NoTranslationForNature, sccp.NoTranslationForAddress, sccp.UnequippedUser, sccp.Unqualified:
 					if hopless {

@@ -54,6 +54,19 @@ func TestHopCounter(t *testing.T) {
 			delivered: []sccp.Message{*xudt(scpSSN, 1, true)},
 			stats:     routing.Stats{UnitdataIn: 1},
 		},
+		// Out of 1..15 (Q.713 §3.18) is a violation however it is routed.
+		{
+			name:  "XUDT routed on SSN with hop counter 0 gets XUDTS hop counter violation",
+			in:    encode(t, xudt(scpSSN, 0, true)),
+			sent:  violation(scpSSN),
+			stats: routing.Stats{RoutingFailures: 1, ServiceOut: 1},
+		},
+		{
+			name:  "XUDT routed on SSN with hop counter 16 gets XUDTS hop counter violation",
+			in:    encode(t, xudt(scpSSN, 16, true)),
+			sent:  violation(scpSSN),
+			stats: routing.Stats{RoutingFailures: 1, ServiceOut: 1},
+		},
 	})
 }
 

@@ -168,7 +168,8 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 	// counter violation and the return procedure (Q.714 §2.3, SCRC
 	// global title translation, and its SDL in Annex C; Q.713 §3.18
 	// hop counter, §3.12 return cause 12).
-	if m.Type == sccp.XUDT && !m.Called.RouteOnSSN && m.HopCounter <= 1 {
+	// A hop counter out of 1..15 is a violation wherever it is routed.
+	if m.Type == sccp.XUDT && (!m.Called.RouteOnSSN && m.HopCounter <= 1 || m.HopCounter == 0 || m.HopCounter > 15) {
 		r.routingFailures.Add(1)
 		r.returnMessage(p, &m, sccp.HopCounterViolation)
 		return
