@@ -477,12 +477,19 @@ func (c *call) applyCharging(period int64) *camel.ApplyChargingArg {
 }
 
 // connect routes the call to the member's full number; the short number
-// the caller dialled goes along as the original called party.
+// the caller dialled goes along as the original called party. A forwarded
+// call keeps the original called party it came with: the Connect's
+// originalCalledPartyID replaces the one in the outgoing IAM (TS 29.078
+// Connect; Q.763 §3.39 Original Called Number: the first party called).
 func (c *call) connect() *camel.ConnectArg {
-	return &camel.ConnectArg{
+	a := &camel.ConnectArg{
 		DestinationRoutingAddress: camel.CalledPartyNumber{NatureOfAddress: camel.NAIInternational, NumberingPlan: camel.NPIISDN, Digits: c.destination},
 		OriginalCalledPartyID:     camel.RedirectingNumber{NatureOfAddress: camel.NAIUnknown, NumberingPlan: camel.NPIISDN, Digits: c.dialled},
 	}
+	if c.idp.OriginalCalledPartyID.Digits != "" || c.idp.RedirectingPartyID.Digits != "" {
+		a.OriginalCalledPartyID = c.idp.OriginalCalledPartyID // none: the IAM's own stays
+	}
+	return a
 }
 
 func (c *call) continueOp() tcap.Component {

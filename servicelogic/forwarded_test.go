@@ -39,3 +39,50 @@ func TestForwardedLegServesTheForwardingSubscriber(t *testing.T) {
 		t.Fatalf("CDR calling %q, want the original caller 31600000001", cdr.Calling)
 	}
 }
+
+// A forwarded call to a member's short number keeps the original called
+// party it came with: the Connect's originalCalledPartyID replaces the
+// IAM's (TS 29.078 Connect), and the short number there named "11" as the
+// party first called instead of the forwarding subscriber. Without an
+// original called party in the InitialDP none is sent; a call that is not
+// forwarded carries the short number dialled.
+func TestForwardedCallKeepsItsOriginalCalledParty(t *testing.T) {
+	forwarder := camel.RedirectingNumber{NatureOfAddress: camel.NAIInternational, NumberingPlan: camel.NPIISDN, Digits: "31600000002"}
+	for _, tc := range []struct {
+		name       string
+		forwarded  bool
+		ocn        camel.RedirectingNumber // in the InitialDP
+		wantDigits string                  // in the Connect, "" for none
+	}{
+		{"forwarded with its original called party", true, forwarder, "31600000002"},
+		{"forwarded without one", true, camel.RedirectingNumber{}, ""},
+		{"not forwarded", false, camel.RedirectingNumber{}, "11"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFlow(t, 10_000, camel.Phase3)
+			idp := camel.ExampleMOInitialDP()
+			idp.CalledPartyBCDNumber.Digits = "11"
+			if tc.forwarded {
+				idp.CallingPartyNumber.Digits = "31699999999" // a caller outside the group
+				idp.RedirectingPartyID, idp.OriginalCalledPartyID = forwarder, tc.ocn
+				idp.IMSI = ""
+			} else {
+				idp.CallingPartyNumber.Digits = "31600000002"
+				idp.IMSI = ""
+			}
+			first := f.beginWith(idp)
+			var connect *camel.ConnectArg
+			for _, a := range first.args {
+				if c, ok := a.(*camel.ConnectArg); ok {
+					connect = c
+				}
+			}
+			if connect == nil {
+				t.Fatalf("first answer %v, want a Connect to member 11", first)
+			}
+			if got := connect.OriginalCalledPartyID.Digits; got != tc.wantDigits {
+				t.Fatalf("Connect originalCalledPartyID %q, want %q", got, tc.wantDigits)
+			}
+		})
+	}
+}
