@@ -261,8 +261,14 @@ func FuzzRouter(f *testing.F) {
 			if kind != "malformed" {
 				t.Fatalf("%x does not decode (%v) but counted as %s", payload, decodeErr, kind)
 			}
-		case kind == "malformed":
+		case kind == "malformed" && !unanswerable(m.Calling):
 			t.Fatalf("%x decodes but counted as malformed", payload)
+		case kind != "malformed" && unanswerable(m.Calling):
+			t.Fatalf("%x: calling %v cannot be answered, counted as %s", payload, m.Calling, kind)
+		}
+		// Routed on a GT it has not, the calling address is taken as the OPC.
+		if c := m.Calling; !c.RouteOnSSN && c.GT.Indicator == sccp.GTINone {
+			m.Calling = sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: uint16(d.OPC), SSN: c.SSN}
 		}
 		if kind != "delivered" && len(unitdata) != 0 || kind == "delivered" && len(unitdata) != 1 {
 			t.Fatalf("%s, and the user got %d messages", kind, len(unitdata))
@@ -357,4 +363,10 @@ func FuzzRouter(f *testing.F) {
 		default:
 		}
 	})
+}
+
+// unanswerable tells a calling address no answer can be routed to: routed
+// on an SSN it has not, or on a global title it has not, with no SSN.
+func unanswerable(a sccp.Address) bool {
+	return a.SSN == 0 && (a.RouteOnSSN || a.GT.Indicator == sccp.GTINone)
 }

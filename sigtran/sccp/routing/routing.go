@@ -142,6 +142,12 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 		return
 	}
 	p := Path{Assoc: a, OPC: d.OPC, SLS: d.SLS}
+	if !answerable(&m.Calling, d.OPC) {
+		// No answer, return or reply could reach the sender's subsystem.
+		r.malformed.Add(1)
+		r.log.Warn("SCCP message dropped: its calling party address names no subsystem to answer", "calling", m.Calling.String(), "opc", d.OPC)
+		return
+	}
 	if !r.callingAllowed(&m.Calling, d.OPC) {
 		// Screening answers nothing: a stranger learns nothing about the node.
 		r.screened.Add(1)
@@ -202,6 +208,24 @@ func (r *Router) HandleData(a *m3ua.Association, d m3ua.Data) {
 	}
 	r.unitdataIn.Add(1)
 	u.HandleUnitdata(p, &m)
+}
+
+// answerable makes a calling party address one that answers can be routed
+// to, or returns false. Routed on the SSN it needs an SSN. Routed on a
+// global title it needs one (Q.713 §3.4.1): without, it is taken as routed
+// on the point code the message came from (the OPC, which M3UA checked)
+// and its SSN, if it has one.
+func answerable(a *sccp.Address, opc uint32) bool {
+	switch {
+	case a.RouteOnSSN:
+		return a.SSN != 0
+	case a.GT.Indicator == sccp.GTINone:
+		if a.SSN == 0 {
+			return false
+		}
+		*a = sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: uint16(opc), SSN: a.SSN}
+	}
+	return true
 }
 
 // isSegment tells whether an XUDT's optional part holds a Segmentation

@@ -437,6 +437,35 @@ func TestRouting(t *testing.T) {
 	} {
 		tests = append(tests, routeCase{name: "malformed " + m.name, in: unhex(t, m.hex), stats: routing.Stats{Malformed: 1}})
 	}
+	// A calling address answers could not be routed to: routed on a global
+	// title it has not (Q.713 §3.4.1), it is taken as the OPC and its SSN;
+	// with no SSN either, or routed on an SSN it has not, nothing can
+	// answer it and it is dropped as malformed.
+	mscByOPC := sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: mscPC, SSN: sccp.SSNCAP}
+	tests = append(tests,
+		routeCase{
+			name:      "UDT whose calling address is routed on a GT it has not is answered by the OPC",
+			in:        encode(t, udt(scpSSN, noGT, true)),
+			delivered: []sccp.Message{*udt(scpSSN, mscByOPC, true)},
+			stats:     routing.Stats{UnitdataIn: 1},
+		},
+		routeCase{
+			name:  "UDT to a foreign GT whose calling address has no GT is returned by the OPC",
+			in:    encode(t, udt(foreignGT, noGT, true)),
+			sent:  []sccp.Message{udts(sccp.NoTranslationForAddress, udt(foreignGT, mscByOPC, true))},
+			stats: routing.Stats{RoutingFailures: 1, ServiceOut: 1},
+		},
+		routeCase{
+			name:  "UDT whose calling address has neither GT nor SSN is dropped",
+			in:    encode(t, udt(scpSSN, sccp.Address{}, true)),
+			stats: routing.Stats{Malformed: 1},
+		},
+		routeCase{
+			name:  "UDT whose calling address is routed on an SSN it has not is dropped",
+			in:    encode(t, udt(scpSSN, with(mscSSN, func(a *sccp.Address) { a.SSN = 0 }), true)),
+			stats: routing.Stats{Malformed: 1},
+		},
+	)
 	h.run(t, tests)
 }
 
