@@ -124,7 +124,9 @@ func openTrace(c *config.Config, sc *stack.Config) (func() error, error) {
 // their own, the rest are settled by scpd, and the associations close.
 func sigtranComponent(sig *stack.Stack, svc *servicelogic.Service, grace time.Duration, log *slog.Logger) component {
 	return component{name: "sigtran", run: func(ctx context.Context) error {
-		if err := sig.Start(ctx); err != nil {
+		// The stack outlives ctx: the associations must carry the calls
+		// through the grace period, and sig.Close ends them after it.
+		if err := sig.Start(context.WithoutCancel(ctx)); err != nil {
 			return err
 		}
 		<-ctx.Done()

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/scpd/scpd/cmd/ssfsim/msc"
+	"github.com/scpd/scpd/sigtran/transport"
+)
+
+// SIGTERM gives the calls in progress shutdown.grace (1 s here) to end on
+// their own before scpd settles the rest: the associations stay up until
+// then. They were closed at once, every live call cut off and settled as
+// association-lost.
+func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
+	d := startCallDaemon(t, daemonConfig{transport: transport.TCP})
+	sim := d.sim(t, "a")
+	type result struct {
+		res *msc.Result
+		err error
+	}
+	calls := make(chan result, 2)
+	for _, hold := range []time.Duration{500 * time.Millisecond, 5 * time.Second} {
+		c := with(onNet, func(c *msc.Call) { c.HoldTime = hold })
+		go func() {
+			res, err := sim.Call(context.Background(), c)
+			calls <- result{res, err}
+		}()
+	}
+	waitUntil(t, "both calls at scpd", 5*time.Second, func() bool { return d.status(t).Calls == 2 })
+	time.Sleep(200 * time.Millisecond) // answered (100 ms ringing), talking
+	stopped := make(chan struct{})
+	go func() { d.stop(); close(stopped) }()
+	var short, long *msc.Result
+	for range 2 {
+		r := <-calls
+		switch {
+		case r.res != nil && r.res.Talk > 0 && r.res.Talk < time.Second:
+			short = r.res
+		default:
+			long = r.res
+		}
+	}
+	<-stopped
+	if short == nil || !short.Released || short.ReleaseCause != 16 {
+		t.Fatalf("the call that ended within the grace: %+v; want it connected and released normally by scpd", short)
+	}
+	if long == nil || long.Talk >= 5*time.Second {
+		t.Fatalf("the call longer than the grace: %+v; want it ended by scpd's shutdown", long)
+	}
+	_, cdrs, _ := readBooks(t, filepath.Join(d.dir, "data", "scpd.db"))
+	outcomes := map[string]int{}
+	for _, c := range cdrs {
+		outcomes[c.Outcome]++
+	}
+	if outcomes["answered"] != 1 || outcomes["shutdown"] != 1 || len(cdrs) != 2 {
+		t.Fatalf("CDR outcomes %v; want one answered (ended within the grace) and one shutdown", outcomes)
+	}
+}
