@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type CDRFilter struct {
 	AccountID    string
 	Recovered    *bool
 	Limit        int
+	// Newest makes Limit keep the last CDRs that match, not the first;
+	// they still come in end-time order.
+	Newest bool
 }
 
 func (f *CDRFilter) match(c *CDR) bool {
@@ -45,6 +49,9 @@ func (f *CDRFilter) match(c *CDR) bool {
 
 // CDRs lists CDRs in end-time order.
 func (t *Tx) CDRs(f CDRFilter) ([]CDR, error) {
+	if f.Newest && f.Limit > 0 {
+		return t.newestCDRs(f)
+	}
 	var out []CDR
 	c := t.bucket(bCDRs).Cursor()
 	var k, v []byte
@@ -69,6 +76,36 @@ func (t *Tx) CDRs(f CDRFilter) ([]CDR, error) {
 			}
 		}
 	}
+	return out, nil
+}
+
+// newestCDRs is CDRs for the last f.Limit that match: it walks back from
+// Until (or the end), so the newest calls cost no more than the oldest.
+func (t *Tx) newestCDRs(f CDRFilter) ([]CDR, error) {
+	var out []CDR
+	c := t.bucket(bCDRs).Cursor()
+	var k, v []byte
+	if f.Until.IsZero() {
+		k, v = c.Last()
+	} else if k, v = c.Seek(binary.BigEndian.AppendUint64(nil, uint64(timeToInt(f.Until)))); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev() // Until is exclusive
+	}
+	since := uint64(timeToInt(f.Since))
+	for ; k != nil && len(out) < f.Limit; k, v = c.Prev() {
+		if !f.Since.IsZero() && len(k) >= 8 && binary.BigEndian.Uint64(k) < since {
+			break
+		}
+		r, err := decodeCDR("", v)
+		if err != nil {
+			return nil, err
+		}
+		if f.match(&r) {
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
 	return out, nil
 }
 

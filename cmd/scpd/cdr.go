@@ -65,12 +65,15 @@ func (a *app) cdrCommand() *cobra.Command {
 
 	var lf cdrFlags
 	list := &cobra.Command{
-		Use: "list", Short: "List CDRs (oldest first)", Example: "scpd cdr list --since 24h --msisdn 31612345001", Args: args(),
+		Use: "list", Short: "List the newest CDRs that match (--limit, 100 by default), oldest first", Example: "scpd cdr list --since 24h --msisdn 31612345001", Args: args(),
 		RunE: func(c *cobra.Command, argv []string) error {
 			q, err := lf.query()
 			if err != nil {
 				return err
 			}
+			// An operator looks for the calls just made: the limit keeps
+			// the newest, not the oldest (export, with no limit, has all).
+			q.Newest = true
 			b, err := a.openRead()
 			if err != nil {
 				return err
@@ -82,7 +85,13 @@ func (a *app) cdrCommand() *cobra.Command {
 			if cdrs == nil {
 				cdrs = []store.CDR{}
 			}
-			return a.emit(cdrs, cdrTable(cdrs))
+			if err := a.emit(cdrs, cdrTable(cdrs)); err != nil {
+				return err
+			}
+			if q.Limit > 0 && len(cdrs) == q.Limit {
+				fmt.Fprintf(a.errOut, "scpd: note: the newest %d CDRs shown; --limit 0 lists all, --since/--until a period\n", q.Limit)
+			}
+			return nil
 		},
 	}
 	lf.register(list, 100)

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/scpd/scpd/cmd/ssfsim/msc"
 	"github.com/scpd/scpd/sigtran/transport"
+	"github.com/scpd/scpd/store"
 )
 
 // SIGTERM gives the calls in progress shutdown.grace (1 s here) to end on
@@ -57,5 +59,13 @@ func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
 	}
 	if outcomes["answered"] != 1 || outcomes["shutdown"] != 1 || len(cdrs) != 2 {
 		t.Fatalf("CDR outcomes %v; want one answered (ended within the grace) and one shutdown", outcomes)
+	}
+
+	// cdr list's limit keeps the newest CDRs (the call settled at the
+	// end of the grace), and says so: it kept the oldest, silently.
+	r := scpd(t, d.dir, "cdr", "list", "--json", "--limit", "1", "--db", filepath.Join(d.dir, "data", "scpd.db"))
+	if last := decode[[]store.CDR](t, r.stdout); r.code != 0 || len(last) != 1 || last[0].Outcome != "shutdown" ||
+		!strings.Contains(r.stderr, "the newest 1 CDRs shown") {
+		t.Fatalf("cdr list --limit 1: exit %d, %v, stderr %q; want the newest (shutdown) and a note", r.code, last, r.stderr)
 	}
 }

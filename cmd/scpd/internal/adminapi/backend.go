@@ -74,6 +74,7 @@ type CDRQuery struct {
 	AccountID    string
 	Recovered    *bool
 	Limit        int
+	Newest       bool // with Limit: the last that match, still oldest first
 }
 
 // ReservationQuery selects reservations; State is "", open, settled or recovered.

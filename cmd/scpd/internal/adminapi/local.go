@@ -167,7 +167,7 @@ func (l *Local) DeleteTariff(_ context.Context, class string) error {
 }
 
 func (l *Local) CDRs(_ context.Context, q CDRQuery) (out []store.CDR, err error) {
-	f := store.CDRFilter{Since: q.Since, Until: q.Until, MSISDN: q.MSISDN, CallID: q.CallID, AccountID: q.AccountID, Recovered: q.Recovered, Limit: q.Limit}
+	f := store.CDRFilter{Since: q.Since, Until: q.Until, MSISDN: q.MSISDN, CallID: q.CallID, AccountID: q.AccountID, Recovered: q.Recovered, Limit: q.Limit, Newest: q.Newest}
 	err = l.view(func(tx *store.Tx) error { out, err = tx.CDRs(f); return err })
 	return out, err
 }

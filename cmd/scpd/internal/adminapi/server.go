@@ -348,6 +348,13 @@ func cdrQueryFrom(v url.Values) (CDRQuery, error) {
 		}
 		q.Limit = n
 	}
+	if s := v.Get("newest"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return q, &store.ValidationError{Field: "newest", Rule: "must be true or false"}
+		}
+		q.Newest = b
+	}
 	return q, nil
 }
 
@@ -372,6 +379,9 @@ func (q CDRQuery) values() url.Values {
 	}
 	if q.Limit > 0 {
 		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if q.Newest {
+		v.Set("newest", "true")
 	}
 	return v
 }
