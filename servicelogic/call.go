@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ const (
 	OutcomeShutdown          = "shutdown"
 	OutcomeMTContinued       = "mt-continued"
 	OutcomeMTReleased        = "mt-released"
+	OutcomeEmergency         = "emergency-continued"
 	OutcomeSystemFailure     = "system-failure"
 	OutcomeOverloadReleased  = "overload-released"
 	OutcomeOverloadContinued = "overload-continued"
@@ -116,6 +118,17 @@ func (c *call) nextSeq() uint32 { c.seq++; return c.seq }
 func (c *call) start(invokeID int8) {
 	cfg := &c.s.cfg
 	kind, ok := cfg.Services[int64(c.idp.ServiceKey)]
+	if dialled, _ := c.dialledNumber(); !isTerminating(c.idp.EventTypeBCSM) && slices.Contains(cfg.EmergencyNumbers, dialled) {
+		// Were O-CSI triggered for an emergency call, no service key,
+		// contract, group, balance or overload bound may stand in its
+		// way, and it is not charged.
+		c.kind, c.calling, c.served = kind, c.callingNumber(), c.servedNumber()
+		c.dialled, c.destination = dialled, dialled
+		c.end(c.continueOp())
+		c.writeCDR(OutcomeEmergency)
+		c.finish(OutcomeEmergency)
+		return
+	}
 	if !ok {
 		// TS 29.078 §4.1.3: an unknown service key has no customer record;
 		// missingCustomerRecord carries no parameter.

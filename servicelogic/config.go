@@ -94,8 +94,11 @@ type Config struct {
 	// after the last, its reservation is left to the sweeper.
 	SettleRetries []time.Duration
 	MT            MTTreatment
-	Causes        Causes
-	Overload      Overload
+	// EmergencyNumbers, dialled, are continued as dialled before any
+	// contract, balance or group is looked at, and not charged.
+	EmergencyNumbers []string
+	Causes           Causes
+	Overload         Overload
 	// Now is the clock calls are timed by; nil: time.Now (tests set one).
 	Now func() time.Time `yaml:"-" json:"-"`
 }
@@ -137,6 +140,7 @@ func DefaultConfig() Config {
 		StoreTimeout:      5 * time.Second,
 		SettleRetries:     []time.Duration{time.Second, 5 * time.Second, 25 * time.Second},
 		MT:                MTContinue,
+		EmergencyNumbers:  []string{"112", "911"},
 		Causes:            DefaultCauses(),
 		Overload:          Overload{MaxStoreQueue: 2000, Treatment: OverloadRelease, Cause: camel.CauseSwitchingCongestion},
 	}

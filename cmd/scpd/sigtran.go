@@ -38,6 +38,7 @@ func serviceConfig(c *config.Config) servicelogic.Config {
 	s.SettleWait, s.StoreTimeout = ch.SettleWait.D(), ch.StoreTimeout.D()
 	s.AnswerRecordDelay = ch.AnswerRecordDelay.D()
 	s.MT = servicelogic.MTTreatment(c.Calls.MTTreatment)
+	s.EmergencyNumbers = c.Calls.EmergencyNumbers
 	rc := &c.Calls.ReleaseCauses
 	cv := func(v uint8) camel.CauseValue { return camel.CauseValue(v) }
 	s.Causes = servicelogic.Causes{UnknownSubscriber: cv(rc.UnknownSubscriber), NoVPNContract: cv(rc.NoVPNContract),

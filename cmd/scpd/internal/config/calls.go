@@ -226,6 +226,11 @@ func (c *Config) validateCalls(bad func(key, rule string)) {
 	if c.Calls.MTTreatment != "continue" && c.Calls.MTTreatment != "release" {
 		bad("calls.mt_treatment", "must be continue or release")
 	}
+	for _, n := range c.Calls.EmergencyNumbers {
+		if n == "" || len(n) > 15 || !digitsOnly(n) {
+			bad("calls.emergency_numbers", fmt.Sprintf("%q: each must be 1-15 digits, e.g. \"112\"", n))
+		}
+	}
 	if c.Overload.Treatment != "release" && c.Overload.Treatment != "continue" {
 		bad("overload.treatment", "must be release or continue")
 	}

@@ -152,8 +152,10 @@ type Numbering struct {
 
 // Calls configures call treatment: MT calls and release causes.
 type Calls struct {
-	MTTreatment   string        `yaml:"mt_treatment"` // continue or release
-	ReleaseCauses ReleaseCauses `yaml:"release_causes"`
+	MTTreatment string `yaml:"mt_treatment"` // continue or release
+	// EmergencyNumbers are continued as dialled, never charged or refused.
+	EmergencyNumbers []string      `yaml:"emergency_numbers"`
+	ReleaseCauses    ReleaseCauses `yaml:"release_causes"`
 }
 
 // ReleaseCauses are the Q.850 cause values of ReleaseCall per reason.
