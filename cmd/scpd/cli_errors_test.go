@@ -79,6 +79,11 @@ func TestCLIArgumentErrors(t *testing.T) {
 	fails(t, dir, 2, "negative numbers are not accepted", append([]string{"account", "recharge", "A-1001", "-5"}, c...)...)
 	// --since after --until selects nothing: say so instead of an empty list.
 	fails(t, dir, 2, "--since: must be before --until", append([]string{"cdr", "list", "--since", "1h", "--until", "24h"}, c...)...)
+	// A flag a rule requires is named, though not given; a nested field
+	// (a group's tariff) by its flag too.
+	fails(t, dir, 2, "--account: required for a prepaid subscriber", append([]string{"subscriber", "add", "31612345077", "--prepaid"}, c...)...)
+	fails(t, dir, 2, "--group: required for a VPN subscriber", append([]string{"subscriber", "add", "31612345077", "--vpn", "--short", "55"}, c...)...)
+	fails(t, dir, 2, "--price: must be", append([]string{"group", "set-tariff", "ACME", "off-net", "--price", "-1"}, c...)...)
 
 	// --json everywhere, with the API's snake_case field names.
 	imp := filepath.Join(dir, "imp.yaml")

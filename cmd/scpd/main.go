@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 		// A rule broken by a flag's value: name the flag the operator typed,
 		// not the API's field, and answer as for any wrong command line.
 		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
-			if f := flagOfField(c, ve.Field); f != "" {
+			if f := flagOfField(c, ve.Field, ve.Rule); f != "" {
 				fmt.Fprintf(errOut, "scpd: %s: %s (see '%s --help')\n", f, ve.Rule, c.CommandPath())
 				return 2
 			}
@@ -105,13 +105,15 @@ var fieldFlags = map[string]string{
 }
 
 // flagOfField returns "--flag" when the validation error's field is set by a
-// flag of c that the operator gave, else "".
-func flagOfField(c *cobra.Command, field string) string {
+// flag of c that the operator gave, or one the rule says is required, else
+// "". A nested field (tariffs.off-net.price_per_minute) is its last part.
+func flagOfField(c *cobra.Command, field, rule string) string {
+	field = field[strings.LastIndex(field, ".")+1:]
 	name, ok := fieldFlags[field]
 	if !ok {
 		name = strings.ReplaceAll(field, "_", "-")
 	}
-	if f := c.Flags().Lookup(name); f != nil && f.Changed {
+	if f := c.Flags().Lookup(name); f != nil && (f.Changed || strings.HasPrefix(rule, "required")) {
 		return "--" + name
 	}
 	return ""
