@@ -8,8 +8,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// purgeRecent is how recent a cutoff must be to need --force: the last
+// day's CDRs are the ones still being exported and reconciled.
+const purgeRecent = 24 * time.Hour
+
 func (a *app) purgeCommand() *cobra.Command {
 	var before string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "purge --before WHEN",
 		Short: "Delete old CDRs and fold old ledger entries, so the database stops growing",
@@ -36,6 +41,9 @@ daemon (through its admin API) or with --db.`,
 			if t.After(now) {
 				return usagef("--before: %s is in the future; purge only removes history", t.Format(time.RFC3339))
 			}
+			if now.Sub(t) < purgeRecent && !force {
+				return usagef("--before: %s is less than %v ago: the calls of the last day would go too; export them first and add --force if you mean it", t.UTC().Format(time.RFC3339), purgeRecent)
+			}
 			b, err := a.open()
 			if err != nil {
 				return err
@@ -50,5 +58,6 @@ daemon (through its admin API) or with --db.`,
 		},
 	}
 	cmd.Flags().StringVar(&before, "before", "", "a time, a date, or an age such as 2160h: history older than this goes")
+	cmd.Flags().BoolVar(&force, "force", false, "allow a cutoff less than 24 hours ago")
 	return cmd
 }
