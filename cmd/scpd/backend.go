@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/scpd/scpd/cmd/scpd/internal/adminapi"
@@ -91,7 +92,12 @@ func (a *app) openBackend(readOnly bool) (adminapi.Backend, error) {
 		token, err = adminapi.ReadToken(path)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("no admin token at %s: start scpd serve with the same --config (it writes the token), pass --token-file, or use --db on a stopped daemon's file", path)
+				// The embedded defaults put the data directory in the working
+				// directory: name the path in full, it may be another one's.
+				if abs, aerr := filepath.Abs(path); aerr == nil {
+					path = abs
+				}
+				return nil, fmt.Errorf("no admin token at %s: run this where scpd serve runs (its data_dir is relative to its working directory), or give the same --config (it writes the token), pass --token-file, or use --db on a stopped daemon's file", path)
 			}
 			return nil, err
 		}

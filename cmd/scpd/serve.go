@@ -83,6 +83,31 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		debug.SetMemoryLimit(cfg.Runtime.MemoryLimitMiB << 20)
 	}
 
+	// The TCP listeners before anything is written: a second scpd serve
+	// (or another program on a port) is told so before it creates and
+	// seeds a data directory of its own.
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	var adminL, metricsL net.Listener
+	for _, p := range []struct {
+		key, addr string
+		l         *net.Listener
+	}{{"admin.listen", cfg.Admin.Listen, &adminL}, {"metrics.listen", cfg.Metrics.Listen, &metricsL}} {
+		if p.addr == "" {
+			continue
+		}
+		l, err := net.Listen("tcp", p.addr)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w (is another scpd serve running? %s sets the address)", p.key, p.addr, err, p.key)
+		}
+		*p.l = l
+		listeners = append(listeners, l)
+	}
+
 	// Data directory: private to the daemon.
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -162,18 +187,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	// Admin API, on loopback TCP and/or a unix socket.
 	handler := adminapi.NewHandler(local, token, log)
-	var listeners []net.Listener
-	defer func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}()
-	if cfg.Admin.Listen != "" {
-		l, err := net.Listen("tcp", cfg.Admin.Listen)
-		if err != nil {
-			return fmt.Errorf("admin listen: %w", err)
-		}
-		listeners = append(listeners, l)
+	admin := []net.Listener{}
+	if adminL != nil {
+		admin = append(admin, adminL)
 	}
 	if sock := cfg.SocketPath(); sock != "" {
 		l, err := listenUnix(sock)
@@ -181,21 +197,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return fmt.Errorf("admin socket: %w", err)
 		}
 		listeners = append(listeners, l)
+		admin = append(admin, l)
 	}
 
 	components := []component{
 		{"sweeper", sweeper.Run},
 		sigtranComponent(sig, svc, cfg.Shutdown.Grace.D(), log),
 	}
-	for _, l := range listeners {
+	for _, l := range admin {
 		components = append(components, component{"admin api " + l.Addr().String(), httpServer(l, handler, log)})
 	}
-	if cfg.Metrics.Listen != "" {
-		l, err := net.Listen("tcp", cfg.Metrics.Listen)
-		if err != nil {
-			return fmt.Errorf("metrics listen: %w", err)
-		}
-		listeners = append(listeners, l)
+	if l := metricsL; l != nil {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		// Profiles for finding where time goes under load (BENCHMARKS.md);

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +70,30 @@ func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
 	if last := decode[[]store.CDR](t, r.stdout); r.code != 0 || len(last) != 1 || last[0].Outcome != "shutdown" ||
 		!strings.Contains(r.stderr, "the newest 1 CDRs shown") {
 		t.Fatalf("cdr list --limit 1: exit %d, %v, stderr %q; want the newest (shutdown) and a note", r.code, last, r.stderr)
+	}
+}
+
+// A second scpd serve (here: a port taken) is refused before it writes
+// anything: it created and seeded a data directory of its own first, and
+// the error did not say what to look at.
+func TestServeOnATakenPortWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	data := filepath.Join(dir, "data")
+	cfg := filepath.Join(dir, "scpd.yaml")
+	yaml := fmt.Sprintf("data_dir: %s\nadmin:\n  listen: %s\nsigtran:\n  listen: []\nmetrics:\n  listen: \"\"\n", data, taken.Addr())
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := scpd(t, dir, "serve", "--config", cfg)
+	if r.code == 0 || !strings.Contains(r.stderr, "admin.listen "+taken.Addr().String()) || !strings.Contains(r.stderr, "another scpd serve") {
+		t.Fatalf("serve on a taken port: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Fatalf("the refused serve left %s behind (%v)", data, err)
 	}
 }
