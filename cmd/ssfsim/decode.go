@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,6 +59,12 @@ bytes without a Begin, --phase says which phase to assume.`,
 				if results, err = d.Bytes(b, dissect.Layer(layer)); err != nil {
 					return err
 				}
+				// Bytes that do not decode are a failure (exit 1): a
+				// script must not take them for a message. With no layer
+				// decoded there is nothing to show but the error.
+				if errs := undecoded(results); errs != nil {
+					return failed{errs}
+				}
 			} else {
 				f, err := os.Open(args[0])
 				if err != nil {
@@ -66,16 +73,24 @@ bytes without a Begin, --phase says which phase to assume.`,
 				defer f.Close()
 				if results, err = d.Capture(f); errors.Is(err, dissect.ErrCutShort) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "ssfsim: warning: %s: %v\n", args[0], err)
+				} else if errors.Is(err, dissect.ErrNoM3UA) {
+					return failed{fmt.Errorf("%s: %w", args[0], err)}
 				} else if err != nil {
 					return fmt.Errorf("%s: %w", args[0], err)
 				}
 			}
+			var err error
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(results)
+				err = enc.Encode(results)
+			} else {
+				err = dissect.Print(cmd.OutOrStdout(), results)
 			}
-			return dissect.Print(cmd.OutOrStdout(), results)
+			if err == nil && hexIn != "" && slices.ContainsFunc(results, func(r dissect.Result) bool { return len(r.Errors) > 0 }) {
+				return failed{} // the ERROR lines above say what
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&hexIn, "hex", "", "bytes to decode, in hex")
@@ -83,4 +98,20 @@ bytes without a Begin, --phase says which phase to assume.`,
 	cmd.Flags().IntVar(&phase, "phase", 4, "CAMEL phase to assume where no dialogue portion says it")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
 	return cmd
+}
+
+// undecoded returns the errors of pasted bytes none of whose layers
+// decoded, as one error; nil if a layer decoded.
+func undecoded(results []dissect.Result) error {
+	var errs []string
+	for _, r := range results {
+		if r.M3UA != nil || r.SCCP != nil || r.TCAP != nil {
+			return nil
+		}
+		errs = append(errs, r.Errors...)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(errs, "; "))
 }

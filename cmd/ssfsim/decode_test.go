@@ -149,10 +149,11 @@ func TestDecodeBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want a one-line error mentioning %q", tc.args, code, errOut, tc.want)
 		}
 	}
-	// Malformed CAP inside good layers is reported with the field, not a crash.
+	// Malformed CAP inside good layers is reported with the field, not a
+	// crash; the message does not decode, so the exit status is 1.
 	bad, _ := tcap.NewBegin(tcap.NewTransactionID(1), tcap.NewAARQ(camel.ACPhase2), tcap.NewInvoke(1, 0, []byte{0x30, 0x03, 0x80, 0x01, 0xff})).Append(nil)
 	out, _, code := run(t, "decode", "--hex", hex.EncodeToString(bad))
-	if code != 0 || !strings.Contains(out, "ERROR camel: InitialDPArg") {
+	if code != 1 || !strings.Contains(out, "ERROR camel: InitialDPArg") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }

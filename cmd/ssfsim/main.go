@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -37,7 +38,28 @@ func main() {
 	}
 	root.AddCommand(decodeCommand(), callCommand(), loadCommand(), pcapCommand(), replayCommand(), stormCommand())
 	if err := root.Execute(); err != nil {
+		var f failed
+		if errors.As(err, &f) {
+			if f.err != nil {
+				fmt.Fprintln(os.Stderr, "ssfsim:", f.err)
+			}
+			os.Exit(1)
+		}
 		fmt.Fprintln(os.Stderr, "ssfsim:", err)
 		os.Exit(2)
 	}
 }
+
+// failed is an error of the input (bytes that do not decode), not of the
+// command line: exit status 1, not 2. A nil err means the output said
+// what failed already.
+type failed struct{ err error }
+
+func (f failed) Error() string {
+	if f.err == nil {
+		return "failed"
+	}
+	return f.err.Error()
+}
+
+func (f failed) Unwrap() error { return f.err }

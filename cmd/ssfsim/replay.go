@@ -56,6 +56,11 @@ func initialDPs(file string) ([]capturedIDP, []skipped, error) {
 	var skips []skipped
 	for _, r := range results {
 		otherProtocol := r.PPID != nil && *r.PPID != uint32(transport.PPIDM3UA) // Diameter, S1AP… on the same link
+		if r.TCAP == nil && r.Truncated != nil && !otherProtocol {
+			// It may have been a Begin, cut before its TCAP ended.
+			skips = append(skips, skipped{Frame: r.Frame, Reason: fmt.Sprintf("the capture kept %d of the frame's %d octets: capture with tcpdump -s 0", r.Truncated.Captured, r.Truncated.Length)})
+			continue
+		}
 		if r.TCAP == nil && len(r.Errors) > 0 && !otherProtocol {
 			// It may have been a Begin: say so rather than pass over it.
 			skips = append(skips, skipped{Frame: r.Frame, Reason: "the frame does not decode: " + strings.Join(r.Errors, "; ")})

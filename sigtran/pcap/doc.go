@@ -18,6 +18,9 @@
 // carry a SIGTRAN layer without IP: DLT_SCCP (142) and DLT_USER0-15
 // (147-162), which tools use for bare TCAP (Transport Bare). SCTP
 // fragments (a DATA chunk without both B and E bits) are not reassembled.
+// A frame cut by the snap length gives what was captured of its messages,
+// marked Truncated; a file cut inside a frame or block ends with
+// io.ErrUnexpectedEOF after the packets before it.
 //
 // The file formats come from gopacket's pcapgo; the frames are built here,
 // since gopacket does not compute the SCTP checksum.

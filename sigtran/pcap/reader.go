@@ -44,8 +44,15 @@ type Packet struct {
 	Dst       netip.AddrPort `json:"dst"`
 	Stream    uint16         `json:"stream,omitempty"`
 	PPID      uint32         `json:"ppid,omitempty"`
-	// ChecksumOK is false when an SCTP packet's CRC32c does not match.
+	// ChecksumOK is false when an SCTP packet's CRC32c does not match,
+	// or could not be checked: the frame was cut by the snap length.
 	ChecksumOK bool `json:"checksumOk"`
+	// CaptureLength and Length are the frame's octets in the capture and
+	// on the wire; the snap length (tcpdump -s) makes the first smaller.
+	CaptureLength int `json:"captureLength"`
+	Length        int `json:"length"`
+	// Truncated says the snap length cut Payload short of the message.
+	Truncated bool `json:"truncated,omitempty"`
 	// LinkType is the capture's link type for Bare frames.
 	LinkType int `json:"linkType,omitempty"`
 	// Payload is the M3UA message; for Bare frames, the frame's bytes.
@@ -122,36 +129,45 @@ func (s pcapSource) next() ([]byte, gopacket.CaptureInfo, int, error) {
 // ReadAll reads a pcap or pcapng capture and returns every SCTP DATA
 // chunk payload and every M3UA message carried over TCP, in order; in a
 // capture of DLT_SCCP or DLT_USER0-15, every frame (Transport Bare). A
-// pcapng capture may mix interfaces of different link types.
+// pcapng capture may mix interfaces of different link types. A capture
+// that ends inside a frame or block fails with io.ErrUnexpectedEOF
+// (wrapped) after the packets before it.
 func ReadAll(r io.Reader) ([]Packet, error) {
+	pkts, _, err := ReadFrames(r)
+	return pkts, err
+}
+
+// ReadFrames is ReadAll that also counts the frames read, SIGTRAN or
+// not, to say what a capture without any held.
+func ReadFrames(r io.Reader) ([]Packet, int, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(4)
 	if err != nil {
-		return nil, fmt.Errorf("pcap: reading file header: %w", err)
+		return nil, 0, fmt.Errorf("pcap: reading file header: %w", err)
 	}
 	var src frameSource
 	if binary.LittleEndian.Uint32(magic) == 0x0a0d0d0a {
 		raw, err := io.ReadAll(br)
 		if err != nil {
-			return nil, fmt.Errorf("pcap: reading: %w", err)
+			return nil, 0, fmt.Errorf("pcap: reading: %w", err)
 		}
 		// pcapgo trusts a block's lengths: hand it only the blocks whose
 		// lengths are consistent, and report the first that is not
 		// where pcapgo would have met it.
 		good, bad := ngPrefix(raw)
 		if good == 0 && bad != nil {
-			return nil, fmt.Errorf("pcap: pcapng header: %w", bad)
+			return nil, 0, fmt.Errorf("pcap: pcapng header: %w", bad)
 		}
 		// Every interface's packets are read, whatever its link type
 		// (pcapgo's default drops those of a link type other than the
 		// first interface's); the link types come from ngLinkTypes.
 		ng, err := newNgReader(bytes.NewReader(raw[:good]))
 		if err != nil {
-			return nil, fmt.Errorf("pcap: pcapng header: %w", err)
+			return nil, 0, fmt.Errorf("pcap: pcapng header: %w", err)
 		}
 		lts, ifaces := ngLinkTypes(raw[:good])
 		if len(ifaces) > 0 && !slices.ContainsFunc(ifaces, supported) {
-			return nil, fmt.Errorf("pcap: link type %d not supported (Ethernet, Linux cooked, raw IP, SCCP or USER0-15)", ifaces[0])
+			return nil, 0, fmt.Errorf("pcap: link type %d not supported (Ethernet, Linux cooked, raw IP, SCCP or USER0-15)", ifaces[0])
 		}
 		src = &safeSource{NgReader: ng, bad: bad, linkTypes: lts}
 	} else {
@@ -159,7 +175,7 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 		hdr = append([]byte(nil), hdr...)
 		pr, err := pcapgo.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("pcap: file header: %w", err)
+			return nil, 0, fmt.Errorf("pcap: file header: %w", err)
 		}
 		// A record's caplen may not exceed the header's snaplen, and
 		// pcapgo allocates caplen before reading the record: bound it
@@ -177,7 +193,7 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 		}
 		lt := int(order.Uint32(hdr[20:24]) & 0xffff)
 		if !supported(lt) {
-			return nil, fmt.Errorf("pcap: link type %d not supported (Ethernet, Linux cooked, raw IP, SCCP or USER0-15)", lt)
+			return nil, 0, fmt.Errorf("pcap: link type %d not supported (Ethernet, Linux cooked, raw IP, SCCP or USER0-15)", lt)
 		}
 		src = pcapSource{pr, lt}
 	}
@@ -186,14 +202,19 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 	for frame := 1; ; frame++ {
 		data, ci, lt, err := src.next()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return out, frame - 1, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("pcap: frame %d: %w", frame, err)
+			return out, frame - 1, fmt.Errorf("pcap: frame %d: %w", frame, err)
 		}
+		// A frame cut by the snap length is read as far as it goes: its
+		// SCTP checksum cannot be checked, and the message it cuts is
+		// marked Truncated rather than left to fail as malformed.
+		snapped := ci.CaptureLength < ci.Length
+		frameLen := max(ci.Length, ci.CaptureLength)
 		if bare(lt) {
 			out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: Bare, ChecksumOK: true, LinkType: lt,
-				Payload: append([]byte(nil), data...)})
+				CaptureLength: ci.CaptureLength, Length: frameLen, Truncated: snapped, Payload: append([]byte(nil), data...)})
 			continue
 		}
 		if !supported(lt) {
@@ -212,14 +233,15 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 				continue
 			}
 			sum := binary.LittleEndian.Uint32(s.Contents[8:12])
-			okSum := checksum(s.Contents, s.Payload) == sum
+			okSum := !snapped && checksum(s.Contents, s.Payload) == sum
 			// The chunks are walked here: gopacket v1.1.19 stops at the
 			// first DATA chunk, so the other DATA chunks bundled in the
 			// packet (RFC 9260 §6.10) were lost.
 			for _, d := range dataChunks(s.Payload) {
 				out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: SCTP,
 					Src: netip.AddrPortFrom(srcIP, uint16(s.SrcPort)), Dst: netip.AddrPortFrom(dstIP, uint16(s.DstPort)),
-					Stream: d.stream, PPID: d.ppid, ChecksumOK: okSum, Payload: d.payload})
+					Stream: d.stream, PPID: d.ppid, ChecksumOK: okSum, CaptureLength: ci.CaptureLength, Length: frameLen,
+					Truncated: d.cut, Payload: d.payload})
 			}
 			continue
 		}
@@ -245,8 +267,16 @@ func ReadAll(r io.Reader) ([]Packet, error) {
 					break
 				}
 				out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: TCP, Src: key[0], Dst: key[1],
-					ChecksumOK: true, Payload: append([]byte(nil), buf[:n]...)})
+					ChecksumOK: true, CaptureLength: ci.CaptureLength, Length: frameLen, Payload: append([]byte(nil), buf[:n]...)})
 				buf = buf[n:]
+			}
+			if snapped && len(buf) > 0 && buf[0] == 1 {
+				// The rest of the message was not captured: show what
+				// was, and start again at the next segment.
+				out = append(out, Packet{Frame: frame, Time: ci.Timestamp, Transport: TCP, Src: key[0], Dst: key[1],
+					ChecksumOK: true, CaptureLength: ci.CaptureLength, Length: frameLen, Truncated: true,
+					Payload: append([]byte(nil), buf...)})
+				buf = nil
 			}
 			if len(buf) > 0 && buf[0] != 1 {
 				buf = nil
@@ -300,6 +330,7 @@ type chunk struct {
 	stream  uint16
 	ppid    uint32
 	payload []byte
+	cut     bool // by the snap length: payload is what was captured
 }
 
 // dataChunks returns the DATA chunks of an SCTP packet's chunks, in
@@ -316,7 +347,7 @@ func dataChunks(b []byte) []chunk {
 		if b[0] == 0 && n >= 16 && len(b) >= 16 {
 			end := min(n, len(b))
 			out = append(out, chunk{stream: binary.BigEndian.Uint16(b[8:10]), ppid: binary.BigEndian.Uint32(b[12:16]),
-				payload: b[16:end]})
+				payload: b[16:end], cut: end < n})
 		}
 		step := n + (4-n%4)%4
 		if step >= len(b) {
@@ -448,7 +479,7 @@ func ngPrefix(b []byte) (int, error) {
 	for off := 0; off < len(b); {
 		rest := b[off:]
 		if len(rest) < 12 {
-			return off, fmt.Errorf("%w at offset %d: truncated", errMalformed, off)
+			return off, fmt.Errorf("pcapng block at offset %d: the file ends %d octets into its header: %w", off, len(rest), io.ErrUnexpectedEOF)
 		}
 		typ := binary.LittleEndian.Uint32(rest)
 		if typ == 0x0a0d0d0a { // Section Header Block: its byte-order magic sets the order
@@ -463,8 +494,13 @@ func ngPrefix(b []byte) (int, error) {
 		}
 		typ = order.Uint32(rest)
 		n := order.Uint32(rest[4:])
-		if n < 12 || n%4 != 0 || uint64(n) > uint64(len(rest)) {
+		if n < 12 || n%4 != 0 {
 			return off, fmt.Errorf("%w at offset %d: block length %d", errMalformed, off, n)
+		}
+		if uint64(n) > uint64(len(rest)) {
+			// The file ends inside the block (a capture cut while being
+			// written): the blocks before it are read, as for classic pcap.
+			return off, fmt.Errorf("pcapng block at offset %d is %d octets, the file ends %d octets into it: %w", off, n, len(rest), io.ErrUnexpectedEOF)
 		}
 		if typ == 6 { // Enhanced Packet Block
 			if n < 32 {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/wmnsk/go-m3ua/messages"
@@ -45,11 +46,22 @@ type Result struct {
 	Stream     *uint16    `json:"stream,omitempty"`
 	PPID       *uint32    `json:"ppid,omitempty"`
 	ChecksumOK *bool      `json:"checksumOk,omitempty"`
-	M3UA       *M3UA      `json:"m3ua,omitempty"`
-	SCCP       *SCCP      `json:"sccp,omitempty"`
-	TCAP       *TCAP      `json:"tcap,omitempty"`
+	// Truncated is set for a frame cut by the capture's snap length; its
+	// SCTP checksum is not checked and its message decoded only as far
+	// as it was captured.
+	Truncated *Truncation `json:"truncated,omitempty"`
+	M3UA      *M3UA       `json:"m3ua,omitempty"`
+	SCCP      *SCCP       `json:"sccp,omitempty"`
+	TCAP      *TCAP       `json:"tcap,omitempty"`
 	// Errors name the layer and field that could not be decoded.
 	Errors []string `json:"errors,omitempty"`
+}
+
+// Truncation is how much of a frame the capture kept (tshark: "Packet
+// size limited during capture").
+type Truncation struct {
+	Captured int `json:"captured"`
+	Length   int `json:"length"`
 }
 
 // M3UA is the M3UA layer: the message class and type, and for DATA the
@@ -110,9 +122,14 @@ func NewDecoder(def camel.Phase) *Decoder {
 // returns them with this error, which callers report as a warning.
 var ErrCutShort = errors.New("capture cut short; the frames before are decoded")
 
+// ErrNoM3UA is the error of a capture in which no frame carried M3UA
+// (nor, in a capture without IP, SCCP or TCAP): a capture of other
+// traffic, or of the wrong interface.
+var ErrNoM3UA = errors.New("none carried M3UA")
+
 // Capture decodes every M3UA message in a pcap or pcapng capture.
 func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
-	pkts, err := pcap.ReadAll(r)
+	pkts, frames, err := pcap.ReadFrames(r)
 	var cut error
 	if err != nil {
 		if !errors.Is(err, io.ErrUnexpectedEOF) || len(pkts) == 0 {
@@ -120,11 +137,17 @@ func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 		}
 		cut = fmt.Errorf("%w: %v", ErrCutShort, err)
 	}
+	if err == nil && !slices.ContainsFunc(pkts, func(p pcap.Packet) bool { return p.Transport != pcap.SCTP || p.PPID == pcap.PPIDM3UA }) {
+		return nil, fmt.Errorf("%d frames read, %w (SCTP with PPID 3, or TCP framed as M3UA): capture the SIGTRAN link", frames, ErrNoM3UA)
+	}
 	out := make([]Result, 0, len(pkts))
 	for _, p := range pkts {
 		res := Result{Frame: p.Frame, Transport: string(p.Transport)}
 		t := p.Time
 		res.Time = &t
+		if p.CaptureLength < p.Length {
+			res.Truncated = &Truncation{Captured: p.CaptureLength, Length: p.Length}
+		}
 		if p.Transport == pcap.Bare {
 			d.bare(&res, p)
 			out = append(out, res)
@@ -132,23 +155,75 @@ func (d *Decoder) Capture(r io.Reader) ([]Result, error) {
 		}
 		res.Src, res.Dst = p.Src.String(), p.Dst.String()
 		if p.Transport == pcap.SCTP {
-			s, ppid, ok := p.Stream, p.PPID, p.ChecksumOK
-			res.Stream, res.PPID, res.ChecksumOK = &s, &ppid, &ok
+			s, ppid := p.Stream, p.PPID
+			res.Stream, res.PPID = &s, &ppid
+			if res.Truncated == nil {
+				ok := p.ChecksumOK
+				res.ChecksumOK = &ok
+			}
 			if ppid != pcap.PPIDM3UA {
 				res.Errors = append(res.Errors, fmt.Sprintf("sctp: payload protocol %d is not M3UA (3)", ppid))
 				out = append(out, res)
 				continue
 			}
 		}
-		d.m3ua(&res, p.Payload)
+		if p.Truncated {
+			d.cutM3UA(&res, p.Payload)
+		} else {
+			d.m3ua(&res, p.Payload)
+		}
 		out = append(out, res)
 	}
 	return out, cut
 }
 
+// cutM3UA decodes an M3UA message the snap length cut short as far as it
+// was captured. What fails past the cut is the capture's doing, not the
+// message's, and is not reported as an error.
+func (d *Decoder) cutM3UA(res *Result, b []byte) {
+	n := len(res.Errors)
+	d.m3ua(res, fitM3UA(b))
+	res.Errors = res.Errors[:n]
+	if res.M3UA == nil && len(b) >= 4 {
+		res.M3UA = &M3UA{Message: fmt.Sprintf("class %d type %d (not captured in full)", b[2], b[3])}
+	}
+}
+
+// fitM3UA returns a copy of a cut M3UA message with the lengths of its
+// header and of its last parameter made to end where the bytes end, so
+// that the parameters captured (the routing label of a DATA) decode.
+func fitM3UA(b []byte) []byte {
+	if len(b) < m3ua.HeaderLen {
+		return b
+	}
+	b = append([]byte(nil), b...)
+	end := m3ua.HeaderLen
+	for p := b[end:]; len(p) >= 4; {
+		n := int(binary.BigEndian.Uint16(p[2:4]))
+		if n < 4 {
+			break
+		}
+		if n > len(p) {
+			binary.BigEndian.PutUint16(p[2:4], uint16(len(p)))
+			end += len(p)
+			break
+		}
+		n = min(n+(4-n%4)%4, len(p))
+		end += n
+		p = p[n:]
+	}
+	b = b[:end]
+	binary.BigEndian.PutUint32(b[4:8], uint32(end))
+	return b
+}
+
 // bare decodes a frame of a capture without IP: SCCP for DLT_SCCP; for
 // DLT_USERn, whichever of M3UA, SCCP or TCAP the bytes are.
 func (d *Decoder) bare(res *Result, p pcap.Packet) {
+	if p.Truncated {
+		// The frame's end was not captured: only the layers that fit are shown.
+		defer func(n int) { res.Errors = res.Errors[:n] }(len(res.Errors))
+	}
 	layer := LayerSCCP
 	if p.LinkType != pcap.LinkTypeSCCP {
 		layer = Guess(p.Payload)
@@ -165,7 +240,9 @@ func (d *Decoder) bare(res *Result, p pcap.Packet) {
 	}
 }
 
-// Bytes decodes pasted bytes starting at layer (Auto guesses it).
+// Bytes decodes pasted bytes starting at layer (Auto guesses it). Bytes
+// that do not decode at that layer give a Result with only Errors; the
+// error is for a layer that cannot be named or guessed.
 func (d *Decoder) Bytes(b []byte, layer Layer) ([]Result, error) {
 	if layer == Auto {
 		layer = Guess(b)
@@ -178,7 +255,7 @@ func (d *Decoder) Bytes(b []byte, layer Layer) ([]Result, error) {
 	case LayerSCTP:
 		chunks, ok, err := sctpData(b)
 		if err != nil {
-			return nil, err
+			return []Result{{Transport: "sctp", Errors: []string{err.Error()}}}, nil
 		}
 		var out []Result
 		for _, c := range chunks {

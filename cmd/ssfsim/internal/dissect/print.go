@@ -63,6 +63,9 @@ func (p *printer) result(r *Result) {
 	if len(head) > 0 {
 		p.line(0, "%s", strings.Join(head, "  "))
 	}
+	if t := r.Truncated; t != nil {
+		p.line(1, "truncated: %d of %d octets captured", t.Captured, t.Length)
+	}
 	if m := r.M3UA; m != nil {
 		if d := m.Data; d != nil {
 			s := fmt.Sprintf("M3UA  DATA opc=%d dpc=%d si=%d ni=%d mp=%d sls=%d", d.OPC, d.DPC, d.SI, d.NI, d.MP, d.SLS)
