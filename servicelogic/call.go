@@ -1003,8 +1003,8 @@ func (c *call) cdr(outcome string, talk int64) store.CDR {
 	if c.answered {
 		r.Answer = c.answerAt
 	}
-	if r.Service == "" {
-		r.Service = "unknown"
+	if r.Service == "" { // a service key scpd has no service for
+		r.Service = "none" // as scpd_calls_total's service label (README)
 	}
 	return r
 }

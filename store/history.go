@@ -2,14 +2,18 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 )
 
 // History is how much the file holds and how far back it goes, for the
 // operator deciding when to export and purge (Purge).
 type History struct {
-	DatabaseBytes int64     `json:"database_bytes"` // the file up to its last page in use
+	DatabaseBytes int64     `json:"database_bytes"` // the database file's size
+	JournalBytes  int64     `json:"journal_bytes"`  // the journal file's (JournalPath), 0 if none
 	OldestCDR     time.Time `json:"oldest_cdr,omitzero"`
 	OldestLedger  time.Time `json:"oldest_ledger_entry,omitzero"`
 }
@@ -20,8 +24,22 @@ type History struct {
 // the oldest entries change only by a purge, which checkpoints.
 func (s *Store) History() (History, error) {
 	var h History
-	err := s.ViewRecent(func(t *Tx) error {
-		h.DatabaseBytes = t.tx.Size()
+	// The files' sizes, as ls shows them. bbolt's tx.Size() was reported
+	// before: its pages up to the last in use, as of the last checkpoint.
+	// bbolt grows the file ahead of its pages, in steps of up to 16 MiB,
+	// and the journal holds what is not checkpointed yet, so that read
+	// tens of KiB for a 16.8 MB file.
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return h, fmt.Errorf("store: history: %w", err)
+	}
+	h.DatabaseBytes = fi.Size()
+	if fi, err := os.Stat(JournalPath(s.path)); err == nil {
+		h.JournalBytes = fi.Size()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return h, fmt.Errorf("store: history: %w", err)
+	}
+	err = s.ViewRecent(func(t *Tx) error {
 		if k, _ := t.bucket(bCDRs).Cursor().First(); len(k) >= 8 {
 			h.OldestCDR = intToTime(int64(binary.BigEndian.Uint64(k)))
 		}

@@ -277,13 +277,14 @@ func TestCLIAgainstDaemon(t *testing.T) {
 	type history struct {
 		History struct {
 			Bytes        int64  `json:"database_bytes"`
+			JournalBytes int64  `json:"journal_bytes"`
 			OldestLedger string `json:"oldest_ledger_entry"`
 		} `json:"history"`
 	}
-	if h := decode[history](t, run("status", "--json")).History; h.Bytes <= 0 || h.OldestLedger == "" {
+	if h := decode[history](t, run("status", "--json")).History; h.Bytes <= 0 || h.JournalBytes <= 0 || h.OldestLedger == "" {
 		t.Fatalf("status history before the purge: %+v", h)
 	}
-	if out := run("status"); !strings.Contains(out, "ledger since 20") {
+	if out := run("status"); !strings.Contains(out, "ledger since 20") || !strings.Contains(out, " MiB, journal ") {
 		t.Fatalf("status:\n%s", out)
 	}
 	// Purge folds the ledger so far into the accounts' bases; the audit still balances.

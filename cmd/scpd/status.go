@@ -31,8 +31,8 @@ func (a *app) statusCommand() *cobra.Command {
 				fmt.Fprintf(w, "calls in progress %d, dialogues open %d, store: %d operations in %d commits, %d waiting\n",
 					s.Calls, s.Dialogues, s.StoreBatched, s.StoreCommits, s.StorePending)
 				h := s.History
-				fmt.Fprintf(w, "database %.1f MiB; CDRs since %s, ledger since %s (scpd purge --before trims them)\n",
-					float64(h.DatabaseBytes)/(1<<20), ts(h.OldestCDR), ts(h.OldestLedger))
+				fmt.Fprintf(w, "database %.1f MiB, journal %.1f MiB; CDRs since %s, ledger since %s (scpd purge --before trims them)\n",
+					float64(h.DatabaseBytes)/(1<<20), float64(h.JournalBytes)/(1<<20), ts(h.OldestCDR), ts(h.OldestLedger))
 				if len(s.Ended) > 0 {
 					var ended []string
 					for k, v := range s.Ended {

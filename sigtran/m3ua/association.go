@@ -75,11 +75,16 @@ type Association struct {
 	closeErr  atomic.Pointer[error] // why it closed; set before the state turns closed
 
 	dataIn, dataOut, errSent, errRecv, dropped, beats, beatAcks atomic.Uint64
+
+	totals *peerCounters // the peer's, in the node: they outlive the association
 }
 
 func newAssociation(n *Node, p *Peer, c transport.Conn, dialled bool) *Association {
 	a := &Association{node: n, id: associationIDs.Add(1), peer: p, conn: c, dialled: dialled, acks: make(chan uint8, 4), done: make(chan struct{})}
 	a.log = n.log.With("peer", p.Name, "remote", c.RemoteAddr().String())
+	if a.totals = n.totals[p.Name]; a.totals == nil { // a peer not in the node's configuration (tests)
+		a.totals = new(peerCounters)
+	}
 	a.lastRx.Store(time.Now().UnixNano())
 	a.trafficMode.Store(uint32(p.TrafficMode))
 	return a
@@ -104,6 +109,18 @@ func (a *Association) Done() <-chan struct{} { return a.done }
 func (a *Association) Stats() Stats {
 	return Stats{DataIn: a.dataIn.Load(), DataOut: a.dataOut.Load(), ErrorsSent: a.errSent.Load(),
 		ErrorsReceived: a.errRecv.Load(), DataDropped: a.dropped.Load(), BeatsSent: a.beats.Load(), BeatAcks: a.beatAcks.Load()}
+}
+
+// countIn and drop count a DATA message delivered or refused, on the
+// association and in its peer's totals.
+func (a *Association) countIn() {
+	a.dataIn.Add(1)
+	a.totals.dataIn.Add(1)
+}
+
+func (a *Association) drop() {
+	a.dropped.Add(1)
+	a.totals.dropped.Add(1)
 }
 
 func (a *Association) setState(s State) {
@@ -174,6 +191,7 @@ func (a *Association) Send(d Data) error {
 		return err
 	}
 	a.dataOut.Add(1)
+	a.totals.dataOut.Add(1)
 	return nil
 }
 

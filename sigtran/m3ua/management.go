@@ -93,7 +93,7 @@ func unsupportedCode(b []byte) ErrorCode {
 // association stays up (§3.8.1: the receiver reports, it does not tear
 // down).
 func (a *Association) refuse(b []byte, err error) {
-	a.dropped.Add(1)
+	a.drop()
 	code := ErrCodeProtocolError
 	var me *Error
 	if errors.As(err, &me) {
@@ -209,7 +209,7 @@ func (a *Association) onDAUD(m *messages.DestinationStateAudit) {
 // configuration and hands it to the user part.
 func (a *Association) handleData(b []byte) {
 	if a.State() != StateActive {
-		a.dropped.Add(1)
+		a.drop()
 		a.sendError(ErrCodeUnexpectedMessage, nil) // DATA before ASPAC (§4.3.4.3)
 		return
 	}
@@ -220,13 +220,13 @@ func (a *Association) handleData(b []byte) {
 	}
 	if rc := a.rc.Load(); d.HasRoutingContext && d.RoutingContext != rc {
 		// The ERR names the Routing Context refused (§3.8.1: it MUST).
-		a.dropped.Add(1)
+		a.drop()
 		a.sendErrorRC(ErrCodeInvalidRoutingContext, params.NewRoutingContext(d.RoutingContext), nil)
 		return
 	}
 	if !a.peer.allowsOPC(d.OPC) {
 		// Only configured point codes are served: report and close.
-		a.dropped.Add(1)
+		a.drop()
 		a.sendError(ErrCodeRefusedManagementBlocking, []byte(fmt.Sprintf("OPC %d not configured for peer %s", d.OPC, a.peer.Name)))
 		a.close(fmt.Errorf("DATA from OPC %d, which peer %s is not configured for", d.OPC, a.peer.Name))
 		return
@@ -235,12 +235,12 @@ func (a *Association) handleData(b []byte) {
 		// This node relays nothing: the destination is unavailable through
 		// it, which DUNA says (RFC 4666 §3.4.1). ERR Destination Status
 		// Unknown is the answer to a DAUD, not to DATA (§3.8.1).
-		a.dropped.Add(1)
+		a.drop()
 		a.log.Warn("m3ua DATA for another point code dropped", "dpc", d.DPC, "point_code", a.node.cfg.PointCode)
 		a.sendManagement(messages.NewDestinationUnavailable(nil, a.rcParam(), params.NewAffectedPointCode(d.DPC), nil))
 		return
 	}
-	a.dataIn.Add(1)
+	a.countIn()
 	a.node.handler.HandleData(a, d)
 }
 

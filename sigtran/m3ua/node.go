@@ -48,6 +48,11 @@ type Node struct {
 
 	errorsByCode sync.Map // ErrorCode -> *atomic count, for metrics
 	refused      countVar
+	// totals are the DATA counts of every association of a peer, by name,
+	// counted as they happen: summing the live associations' Stats lost
+	// those of an association that came and went between two reads.
+	// Fixed by NewNode, so read without a lock.
+	totals map[string]*peerCounters
 }
 
 // NewNode validates cfg and returns a node that is not yet started.
@@ -58,7 +63,11 @@ func NewNode(cfg Config, h Handler, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Node{cfg: cfg, handler: h, log: log.With("layer", "m3ua"), current: make(map[*Association]struct{})}, nil
+	totals := make(map[string]*peerCounters, len(cfg.Peers))
+	for _, p := range cfg.Peers {
+		totals[p.Name] = new(peerCounters)
+	}
+	return &Node{cfg: cfg, handler: h, log: log.With("layer", "m3ua"), current: make(map[*Association]struct{}), totals: totals}, nil
 }
 
 // Start opens the listener (when configured) and starts dialling peers.
@@ -461,6 +470,17 @@ func (n *Node) ErrorsSent() map[ErrorCode]uint64 {
 		out[k.(ErrorCode)] = v.(*countVar).load()
 		return true
 	})
+	return out
+}
+
+// PeerTotals returns, for each configured peer, the DATA counts of all its
+// associations since start, open and closed: they never go down, and an
+// association that opened and closed between two calls is in them.
+func (n *Node) PeerTotals() map[string]PeerTotals {
+	out := make(map[string]PeerTotals, len(n.totals))
+	for name, c := range n.totals {
+		out[name] = PeerTotals{DataIn: c.dataIn.Load(), DataOut: c.dataOut.Load(), DataDropped: c.dropped.Load()}
+	}
 	return out
 }
 

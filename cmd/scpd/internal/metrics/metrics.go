@@ -14,6 +14,8 @@ import (
 	"github.com/scpd/scpd/servicelogic"
 	"github.com/scpd/scpd/sigtran/m3ua"
 	"github.com/scpd/scpd/sigtran/stack"
+	"github.com/scpd/scpd/sigtran/tcap"
+	"github.com/scpd/scpd/sigtran/tcap/dialogue"
 	"github.com/scpd/scpd/store"
 )
 
@@ -85,7 +87,54 @@ func NewObserver(r prometheus.Registerer) *Observer {
 			Buckets: []float64{.0005, .001, .002, .003, .005, .0075, .01, .015, .02, .03, .05, .1, .25, .5, 1, 2.5}}),
 	}
 	r.MustRegister(o.calls.vec, o.ops.vec, o.fees.vec, o.overload.vec, o.rejects.vec, o.firstAnswer)
+	// Counters alerted on are series at 0 from the start, not absent until
+	// their first count: rate() and alerts see 0 rather than no data.
+	for _, b := range overloadBounds {
+		o.overload.with(b, "")
+	}
+	for _, p := range capRejectProblems {
+		o.rejects.with(p, "")
+	}
+	for _, k := range []servicelogic.FeeKind{servicelogic.FeeFrozen, servicelogic.FeeCharged, servicelogic.FeeReturned} {
+		o.fees.with(string(k), "")
+	}
 	return o
+}
+
+// The label values known in advance, for the series that exist at 0 from
+// the start.
+var (
+	// servicelogic's admit names these bounds.
+	overloadBounds = []string{"calls", "store"}
+	// servicelogic's reject and rejectFor send these problems.
+	capRejectProblems = []string{tcap.InvokeUnrecognizedOperation.String(), tcap.InvokeMistypedParameter.String()}
+	// The codes sigtran/m3ua answers with: its sendError calls and the
+	// decoders' Error.Code.
+	m3uaErrorCodes = []m3ua.ErrorCode{m3ua.ErrCodeInvalidVersion, m3ua.ErrCodeUnsupportedMessageClass,
+		m3ua.ErrCodeUnsupportedMessageType, m3ua.ErrCodeUnsupportedTrafficMode, m3ua.ErrCodeUnexpectedMessage,
+		m3ua.ErrCodeProtocolError, m3ua.ErrCodeRefusedManagementBlocking, m3ua.ErrCodeParameterFieldError,
+		m3ua.ErrCodeUnexpectedParameter, m3ua.ErrCodeMissingParameter, m3ua.ErrCodeInvalidRoutingContext,
+		m3ua.ErrCodeNoConfiguredASForASP}
+	tcapTypes = []string{tcap.Unidirectional.String(), tcap.Begin.String(), tcap.Continue.String(),
+		tcap.End.String(), tcap.Abort.String()}
+	pAbortCauses = []string{tcap.UnrecognizedMessageType.String(), tcap.UnrecognizedTransactionID.String(),
+		tcap.BadlyFormattedTransactionPortion.String(), tcap.IncorrectTransactionPortion.String(),
+		tcap.ResourceLimitation.String()}
+	// "normal" is what the dialogue layer's Stats calls an end without abort.
+	endReasons = []string{"normal", dialogue.AbortUser.String(), dialogue.AbortProvider.String(),
+		dialogue.AbortACNotSupported.String(), dialogue.AbortAssociationLost.String(),
+		dialogue.AbortReturned.String(), dialogue.AbortShutdown.String()}
+)
+
+// zeroFill adds to m the known keys it lacks, at 0 (the layers' Stats
+// leave out what has not happened yet).
+func zeroFill[K comparable](m map[K]uint64, known []K) map[K]uint64 {
+	for _, k := range known {
+		if _, ok := m[k]; !ok {
+			m[k] = 0
+		}
+	}
+	return m
 }
 
 func (o *Observer) CallEnded(k servicelogic.Kind, outcome string) {
@@ -129,16 +178,7 @@ type stateCollector struct {
 	store *store.Store
 	calls func() int
 
-	// A peer may hold several associations (and reconnects
-	// make new ones), so the per-association values are summed per peer,
-	// and the DATA counts of associations that have gone are kept, so that
-	// the per-peer counters never go down. Emitting one sample per
-	// association gave duplicate label sets: the whole scrape failed (500).
-	mu      sync.Mutex
-	seen    map[*m3ua.Association]string // live at the last scrape -> peer
-	retired map[string]*[3]uint64        // peer -> DATA in, out, dropped of associations gone
-
-	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, tcapDropped, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, oldestCDR, jWrites *prometheus.Desc
+	assoc, dialogues, active, tcapMsgs, pAborts, rejects, ended, tcapDropped, m3uaErr, m3uaData, sccp, batches, commits, pending, dbBytes, journalBytes, oldestCDR, jWrites *prometheus.Desc
 }
 
 // RegisterState registers gauges and counters read from the stack, the
@@ -148,7 +188,6 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		return prometheus.NewDesc(name, help, labels, nil)
 	}
 	r.MustRegister(&stateCollector{st: st, store: db, calls: activeCalls,
-		seen: map[*m3ua.Association]string{}, retired: map[string]*[3]uint64{},
 		assoc:     d("scpd_m3ua_associations", "M3UA associations of each peer (seen since start) in each ASP state.", "peer", "state"),
 		dialogues: d("scpd_tcap_dialogues_open", "Open TCAP dialogues."),
 		active:    d("scpd_calls_active", "Calls in progress."),
@@ -165,13 +204,15 @@ func RegisterState(r prometheus.Registerer, st *stack.Stack, db *store.Store, ac
 		commits:   d("scpd_store_commits_total", "Durable group commits (each one record in the store's journal, fsynced)."),
 		pending:   d("scpd_store_operations_pending", "Store operations waiting for their commit (overload.max_store_queue bounds it for new calls)."),
 		jWrites:   d("scpd_store_journal_writes_total", "Writes to the store's journal, one fdatasync each; a write carries every group commit waiting for it."),
-		dbBytes:   d("scpd_store_database_bytes", "The database file up to its last page in use; it grows ~750 bytes a call until scpd purge."),
+		dbBytes:   d("scpd_store_database_bytes", "Size of the database file: bbolt grows it ahead of use, in steps of up to 16 MiB; its CDRs and ledger grow ~750 bytes a call until scpd purge."),
 		oldestCDR: d("scpd_store_oldest_cdr_timestamp_seconds", "End time of the oldest CDR kept (0: none), for alerting before the disk fills."),
+		journalBytes: d("scpd_store_journal_bytes",
+			"Size of the store's journal file (<database>-wal): written again from its start after each checkpoint, it grows in 1 MiB steps to the most written between two."),
 	})
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.tcapDropped, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.oldestCDR, c.jWrites} {
+	for _, d := range []*prometheus.Desc{c.assoc, c.dialogues, c.active, c.tcapMsgs, c.pAborts, c.rejects, c.ended, c.tcapDropped, c.m3uaErr, c.m3uaData, c.sccp, c.batches, c.commits, c.pending, c.dbBytes, c.journalBytes, c.oldestCDR, c.jWrites} {
 		ch <- d
 	}
 }
@@ -184,25 +225,25 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, l...)
 	}
 	c.collectAssociations(gauge, counter)
-	for code, n := range c.st.Node.ErrorsSent() {
+	for code, n := range zeroFill(c.st.Node.ErrorsSent(), m3uaErrorCodes) {
 		counter(c.m3uaErr, float64(n), code.String())
 	}
 	t := c.st.TCAP.Stats()
 	gauge(c.dialogues, float64(t.Open))
 	gauge(c.active, float64(c.calls()))
-	for typ, n := range t.Sent {
+	for typ, n := range zeroFill(t.Sent, tcapTypes) {
 		counter(c.tcapMsgs, float64(n), "out", typ)
 	}
-	for typ, n := range t.Received {
+	for typ, n := range zeroFill(t.Received, tcapTypes) {
 		counter(c.tcapMsgs, float64(n), "in", typ)
 	}
-	for cause, n := range t.PAbortsSent {
+	for cause, n := range zeroFill(t.PAbortsSent, pAbortCauses) {
 		counter(c.pAborts, float64(n), cause)
 	}
 	counter(c.rejects, float64(t.RejectsSent))
 	counter(c.tcapDropped, float64(t.Discarded), "discarded")
 	counter(c.tcapDropped, float64(t.UnknownTID), "unknown-transaction")
-	for reason, n := range t.Ended {
+	for reason, n := range zeroFill(t.Ended, endReasons) {
 		counter(c.ended, float64(n), reason)
 	}
 	r := c.st.Router.Stats()
@@ -218,6 +259,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.pending, float64(c.store.Queued()))
 	if h, err := c.store.History(); err == nil {
 		gauge(c.dbBytes, float64(h.DatabaseBytes))
+		gauge(c.journalBytes, float64(h.JournalBytes))
 		oldest := 0.0
 		if !h.OldestCDR.IsZero() {
 			oldest = float64(h.OldestCDR.UnixNano()) / 1e9
@@ -226,50 +268,22 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// collectAssociations reports the M3UA values per peer: a peer may hold
+// several associations (and reconnects make new ones), and one sample per
+// association gave duplicate label sets: the whole scrape failed (500).
 func (c *stateCollector) collectAssociations(gauge, counter func(d *prometheus.Desc, v float64, l ...string)) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	live := c.st.Node.Associations()
-	isLive := make(map[*m3ua.Association]bool, len(live))
-	for _, a := range live {
-		isLive[a] = true
-	}
-	for a, peer := range c.seen {
-		if !isLive[a] { // gone since the last scrape: keep its final counts
-			s := a.Stats()
-			r := c.retired[peer]
-			r[0] += s.DataIn
-			r[1] += s.DataOut
-			r[2] += s.DataDropped
-			delete(c.seen, a)
-		}
-	}
 	type key struct{ peer, state string }
 	states := map[key]int{}
-	data := map[string][3]uint64{}
-	// A configured peer that never connected is a value (0 active), not a
-	// missing series: an alert on "no active association" must fire for it.
-	for _, peer := range c.st.Node.PeerNames() {
-		data[peer] = [3]uint64{}
+	for _, a := range c.st.Node.Associations() {
+		states[key{a.Peer().Name, a.State().String()}]++
 	}
-	for peer, r := range c.retired {
-		data[peer] = *r
-	}
-	for _, a := range live {
-		peer := a.Peer().Name
-		if c.retired[peer] == nil {
-			c.retired[peer] = new([3]uint64)
-		}
-		c.seen[a] = peer
-		states[key{peer, a.State().String()}]++
-		s := a.Stats()
-		v := data[peer]
-		v[0] += s.DataIn
-		v[1] += s.DataOut
-		v[2] += s.DataDropped
-		data[peer] = v
-	}
-	for peer, v := range data {
+	// The node's per-peer totals, not a sum over the associations live at
+	// the scrape: one that opened, carried DATA and closed between two
+	// scrapes (every ssfsim run, a flapping link) was never counted. They
+	// cover every configured peer, so one that never connected is a value
+	// (0 active), not a missing series: an alert on "no active
+	// association" must fire for it.
+	for peer, v := range c.st.Node.PeerTotals() {
 		// The ASP states always appear, 0 when no association is in them,
 		// so that "no active association" is a value and not a gap.
 		for _, st := range []m3ua.State{m3ua.StateDown, m3ua.StateInactive, m3ua.StateActive} {
@@ -277,9 +291,9 @@ func (c *stateCollector) collectAssociations(gauge, counter func(d *prometheus.D
 			gauge(c.assoc, float64(states[k]), peer, k.state)
 			delete(states, k)
 		}
-		counter(c.m3uaData, float64(v[0]), peer, "in")
-		counter(c.m3uaData, float64(v[1]), peer, "out")
-		counter(c.m3uaData, float64(v[2]), peer, "dropped")
+		counter(c.m3uaData, float64(v.DataIn), peer, "in")
+		counter(c.m3uaData, float64(v.DataOut), peer, "out")
+		counter(c.m3uaData, float64(v.DataDropped), peer, "dropped")
 	}
 	for k, n := range states { // any other state (closed, not yet forgotten)
 		gauge(c.assoc, float64(n), k.peer, k.state)
