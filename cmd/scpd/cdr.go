@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,6 +58,11 @@ func (f *cdrFlags) query() (adminapi.CDRQuery, error) {
 	if f.limit < 0 {
 		return q, usagef("--limit: must be 0 or more")
 	}
+	// CDRs hold numbers in international form, digits only: "+316…"
+	// matched nothing, silently.
+	if f.msisdn != "" && strings.Trim(f.msisdn, "0123456789") != "" {
+		return q, usagef("--msisdn %q: give digits in international form, e.g. 31612345001", f.msisdn)
+	}
 	return q, nil
 }
 
@@ -107,6 +113,9 @@ func (a *app) cdrCommand() *cobra.Command {
 		RunE: func(c *cobra.Command, argv []string) error {
 			if a.json && !c.Flags().Changed("format") {
 				format = "json"
+			}
+			if a.json && format != "json" {
+				return usagef("--json asks for JSON and --format for %s: give one", format)
 			}
 			if format != "csv" && format != "json" {
 				return usagef("--format: want csv or json, not %q", format)

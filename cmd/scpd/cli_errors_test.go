@@ -84,6 +84,16 @@ func TestCLIArgumentErrors(t *testing.T) {
 	fails(t, dir, 2, "--account: required for a prepaid subscriber", append([]string{"subscriber", "add", "31612345077", "--prepaid"}, c...)...)
 	fails(t, dir, 2, "--group: required for a VPN subscriber", append([]string{"subscriber", "add", "31612345077", "--vpn", "--short", "55"}, c...)...)
 	fails(t, dir, 2, "--price: must be", append([]string{"group", "set-tariff", "ACME", "off-net", "--price", "-1"}, c...)...)
+	// Silent surprises: a tariff made free by a missing --price, a number
+	// that can match no CDR, two output formats at once.
+	fails(t, dir, 2, "--price: required for a new tariff", append([]string{"tariff", "set", "new-class"}, c...)...)
+	fails(t, dir, 2, `--msisdn "+316": give digits`, append([]string{"cdr", "list", "--msisdn", "+316"}, c...)...)
+	fails(t, dir, 2, "--json asks for JSON and --format for csv", append([]string{"cdr", "export", "--format", "csv", "--json"}, c...)...)
+	// An account past its validity says so beside its status.
+	ok(t, dir, append([]string{"account", "update", "A-1005", "--valid-until", "2020-01-01"}, c...)...)
+	if out := ok(t, dir, append([]string{"account", "show", "A-1005"}, c...)...); !strings.Contains(out, "active (expired)") {
+		t.Fatalf("account show of an expired account:\n%s", out)
+	}
 
 	// --json everywhere, with the API's snake_case field names.
 	imp := filepath.Join(dir, "imp.yaml")

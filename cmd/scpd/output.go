@@ -116,8 +116,13 @@ func subscriberTable(subs []store.Subscriber) func(io.Writer) {
 func accountTable(accts []store.Account) func(io.Writer) {
 	return func(w io.Writer) {
 		row(w, "ACCOUNT", "STATUS", "AVAILABLE", "FROZEN", "CHARGED", "OPENING", "RECHARGED", "MIN", "VALID UNTIL")
+		now := time.Now()
 		for _, a := range accts {
-			row(w, a.ID, a.Status, money(a.Available, a.Currency), money(a.Frozen, a.Currency), money(a.Charged, a.Currency),
+			status := fmt.Sprint(a.Status)
+			if !a.ValidUntil.IsZero() && !now.Before(a.ValidUntil) {
+				status += " (expired)" // its calls are refused, as Authenticate says
+			}
+			row(w, a.ID, status, money(a.Available, a.Currency), money(a.Frozen, a.Currency), money(a.Charged, a.Currency),
 				money(a.Opening, a.Currency), money(a.Recharged, a.Currency), money(a.MinThreshold, a.Currency), ts(a.ValidUntil))
 		}
 	}

@@ -66,6 +66,10 @@ func (a *app) tariffCommand() *cobra.Command {
 			}
 			t, err := b.Tariff(c.Context(), argv[0])
 			if errors.Is(err, store.ErrNotFound) {
+				if !c.Flags().Changed("price") {
+					// A new tariff without a price would make its calls free.
+					return usagef("--price: required for a new tariff (0 for free calls)")
+				}
 				t, err = store.Tariff{Class: argv[0], Initial: 60, Subsequent: 60}, nil
 			} else if err == nil && c.CalledAs() == "add" {
 				// add creates, as every other add does: a live tariff is
