@@ -21,14 +21,25 @@ type Totals struct {
 	Charged   int64 `json:"charged"`
 }
 
+func (t *Totals) add(a *Account) {
+	t.Opening += a.Opening
+	t.Recharged += a.Recharged
+	t.Available += a.Available
+	t.Frozen += a.Frozen
+	t.Charged += a.Charged
+}
+
 // AuditReport is the result of Audit. OK reports whether Problems is empty.
 type AuditReport struct {
-	Accounts      int            `json:"accounts"`
-	LedgerEntries int            `json:"ledger_entries"`
-	LedgerFolded  uint64         `json:"ledger_folded"` // entries purged into ledger bases
-	OpenCalls     int            `json:"open_reservations"`
-	Totals        Totals         `json:"totals"`
-	Problems      []AuditProblem `json:"problems"`
+	Accounts      int    `json:"accounts"`
+	LedgerEntries int    `json:"ledger_entries"`
+	LedgerFolded  uint64 `json:"ledger_folded"` // entries purged into ledger bases
+	OpenCalls     int    `json:"open_reservations"`
+	Totals        Totals `json:"totals"`
+	// ByCurrency is Totals per currency: the sums above add minor units
+	// of different currencies, which the books allow but a reader cannot.
+	ByCurrency map[string]Totals `json:"totals_by_currency"`
+	Problems   []AuditProblem    `json:"problems"`
 	// Reservations whose ledger entries were all checked against them, and
 	// those some of whose older entries Purge may have folded away, checked
 	// only for entries in excess of the reservation.
@@ -236,13 +247,13 @@ func (t *Tx) Audit() (AuditReport, error) {
 		return rep, err
 	}
 
+	rep.ByCurrency = map[string]Totals{}
 	for _, id := range ids {
 		a := accounts[id]
-		rep.Totals.Opening += a.Opening
-		rep.Totals.Recharged += a.Recharged
-		rep.Totals.Available += a.Available
-		rep.Totals.Frozen += a.Frozen
-		rep.Totals.Charged += a.Charged
+		rep.Totals.add(a)
+		c := rep.ByCurrency[a.Currency]
+		c.add(a)
+		rep.ByCurrency[a.Currency] = c
 		if a.Available < 0 || a.Frozen < 0 || a.Charged < 0 {
 			bad(id, "", "negative balance: available %d, frozen %d, charged %d", a.Available, a.Frozen, a.Charged)
 		}

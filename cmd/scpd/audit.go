@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -29,12 +31,16 @@ prints what is wrong per account and call and exits 1 if anything is.`,
 				return err
 			}
 			err = a.emit(rep, func(w io.Writer) {
-				t := rep.Totals
 				fmt.Fprintf(w, "accounts %d, ledger entries %d, open reservations %d\n", rep.Accounts, rep.LedgerEntries, rep.OpenCalls)
 				if rep.LedgerFolded > 0 {
 					fmt.Fprintf(w, "ledger entries folded by scpd purge: %d (replayed from the accounts' ledger bases)\n", rep.LedgerFolded)
 				}
-				fmt.Fprintf(w, "totals: opening %d + recharged %d = available %d + frozen %d + charged %d\n", t.Opening, t.Recharged, t.Available, t.Frozen, t.Charged)
+				// One line per currency: minor units of two currencies do not add.
+				for _, cur := range slices.Sorted(maps.Keys(rep.ByCurrency)) {
+					t := rep.ByCurrency[cur]
+					fmt.Fprintf(w, "totals: opening %s + recharged %s = available %s + frozen %s + charged %s\n",
+						money(t.Opening, cur), money(t.Recharged, cur), money(t.Available, cur), money(t.Frozen, cur), money(t.Charged, cur))
+				}
 				if rep.OK() {
 					fmt.Fprintln(w, "OK")
 					return
