@@ -87,8 +87,8 @@ func (t *Tx) newestCDRs(f CDRFilter) ([]CDR, error) {
 	var k, v []byte
 	if f.Until.IsZero() {
 		k, v = c.Last()
-	} else if k, v = c.Seek(binary.BigEndian.AppendUint64(nil, uint64(timeToInt(f.Until)))); k == nil {
-		k, v = c.Last()
+	} else if k, _ = c.Seek(binary.BigEndian.AppendUint64(nil, uint64(timeToInt(f.Until)))); k == nil {
+		k, v = c.Last() // nothing at or after Until
 	} else {
 		k, v = c.Prev() // Until is exclusive
 	}
