@@ -9,13 +9,13 @@ package msc
 
 import (
 	"context"
-
 	"errors"
 	"fmt"
-	"github.com/scpd/scpd/camel"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/scpd/scpd/camel"
 	"github.com/scpd/scpd/sigtran/m3ua"
 	"github.com/scpd/scpd/sigtran/sccp"
 	"github.com/scpd/scpd/sigtran/stack"
@@ -97,7 +97,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Sim, error) {
 		select {
 		case <-ctx.Done():
 			st.Close()
-			return nil, fmt.Errorf("no ASP-ACTIVE association to the SCP at %v: %w", cfg.SCP, ctx.Err())
+			return nil, fmt.Errorf("no ASP-ACTIVE association to the SCP at %v (is scpd serve running and listening there, with this point code among its peers?): %w", strings.Join(cfg.SCP, ", "), ctx.Err())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
