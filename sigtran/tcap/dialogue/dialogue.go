@@ -384,6 +384,13 @@ func (d *Dialogue) idleExpired() {
 		d.mu.Unlock()
 		return
 	}
+	// A message taken in while this callback waited for d.mu reset the
+	// timer too late to stop it: the dialogue is not idle, no event.
+	if quiet := time.Since(d.lastRx); quiet < d.layer.cfg.IdleTimeout {
+		d.idle.Reset(d.layer.cfg.IdleTimeout - quiet)
+		d.mu.Unlock()
+		return
+	}
 	d.idle.Reset(d.layer.cfg.IdleTimeout) // fires again if the service does nothing
 	// Queued in the same critical section: not after a close (enqueueOpen).
 	start := d.enqueueLocked(&Event{Kind: EventIdle})

@@ -117,3 +117,40 @@ func TestStaleInvokeTimerSparesReusedID(t *testing.T) {
 		t.Fatal("the new invoke 5 was dropped by the old one's timer")
 	}
 }
+
+// A message taken in while the idle timer's callback waited for the
+// dialogue's lock (too late for Reset to stop it) means the dialogue is
+// not idle: no EventIdle (the service sent a needless ActivityTest). Quiet
+// for the whole timeout afterwards, it is idle again.
+func TestIdleTimerSparesADialogueJustHeardFrom(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := routing.New(noNetwork{}, routing.Config{}, quiet)
+	got := make(chan *Event, 8)
+	const idle = 300 * time.Millisecond
+	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: idle}, r, HandlerFunc(func(ev *Event) { got <- ev }), quiet)
+	defer l.Close()
+	begin, err := tcap.NewBegin(tcap.NewTransactionID(7), tcap.NewAARQ(fuzzAC)).Append(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
+	<-got
+	d := l.Dialogues()[0]
+	d.mu.Lock()
+	time.Sleep(idle + 50*time.Millisecond) // the timer fires and waits for d.mu
+	d.touchLocked(time.Now())               // a message came in meanwhile
+	d.mu.Unlock()
+	select {
+	case ev := <-got:
+		t.Fatalf("%s right after a message", ev.Kind)
+	case <-time.After(idle / 2):
+	}
+	select {
+	case ev := <-got:
+		if ev.Kind != EventIdle {
+			t.Fatalf("%s, want EventIdle after the quiet", ev.Kind)
+		}
+	case <-time.After(5 * idle):
+		t.Fatal("no EventIdle after a whole quiet timeout")
+	}
+}
