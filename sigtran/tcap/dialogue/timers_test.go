@@ -138,7 +138,7 @@ func TestIdleTimerSparesADialogueJustHeardFrom(t *testing.T) {
 	d := l.Dialogues()[0]
 	d.mu.Lock()
 	time.Sleep(idle + 50*time.Millisecond) // the timer fires and waits for d.mu
-	d.touchLocked(time.Now())               // a message came in meanwhile
+	d.touchLocked(time.Now())              // a message came in meanwhile
 	d.mu.Unlock()
 	select {
 	case ev := <-got:
