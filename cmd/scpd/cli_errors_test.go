@@ -89,6 +89,7 @@ func TestCLIArgumentErrors(t *testing.T) {
 	fails(t, dir, 2, "--price: required for a new tariff", append([]string{"tariff", "set", "new-class"}, c...)...)
 	fails(t, dir, 2, `--msisdn "+316": give digits`, append([]string{"cdr", "list", "--msisdn", "+316"}, c...)...)
 	fails(t, dir, 2, "--json asks for JSON and --format for csv", append([]string{"cdr", "export", "--format", "csv", "--json"}, c...)...)
+	fails(t, dir, 2, `--limit "abc": want a whole number`, append([]string{"cdr", "list", "--limit", "abc"}, c...)...)
 	// An account past its validity says so beside its status.
 	ok(t, dir, append([]string{"account", "update", "A-1005", "--valid-until", "2020-01-01"}, c...)...)
 	if out := ok(t, dir, append([]string{"account", "show", "A-1005"}, c...)...); !strings.Contains(out, "active (expired)") {

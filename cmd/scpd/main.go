@@ -178,6 +178,18 @@ Amounts are whole minor units (500 = 5.00 EUR).`,
 				}
 			}
 		}
+		// pflag's "invalid argument "abc" for "--limit" flag: strconv.ParseInt:
+		// parsing "abc": invalid syntax": the flag, the value, what it takes.
+		if m := err.Error(); strings.HasPrefix(m, "invalid argument ") && strings.Contains(m, "strconv.Parse") {
+			if i, j := strings.Index(m, ` for "`), strings.Index(m, `" flag:`); i > 0 && j > i {
+				value, flag := m[len("invalid argument "):i], m[i+len(` for "`):j]
+				want := "a whole number"
+				if strings.Contains(m, "ParseBool") {
+					want = "true or false"
+				}
+				return usagef("%s %s: want %s", flag, value, want)
+			}
+		}
 		return &usageError{msg: err.Error()}
 	})
 
