@@ -26,8 +26,11 @@ const (
 	// shutdownTimeout bounds the wait for the peer's SHUTDOWN ACK on
 	// Close (RFC 9260 §9.2); past it the association is aborted (§9.1).
 	shutdownTimeout = 3 * time.Second
-	// backlog bounds the handshakes under way on one listener.
-	backlog = 128
+	// backlog bounds the handshakes under way on one listener, and
+	// backlogPerSource those from one address (an MSC dials a few
+	// associations at most; one source must not take the backlog).
+	backlog          = 128
+	backlogPerSource = 8
 	// maxBuffered is how many octets a stream may hold unacknowledged
 	// before Write waits.
 	maxBuffered = 4 << 20
@@ -122,6 +125,8 @@ type usctpListener struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	pending   atomic.Int32
+	mu        sync.Mutex
+	bySource  map[netip.Addr]int // handshakes under way per source address
 	log       *slog.Logger
 }
 
@@ -144,20 +149,36 @@ func listenUserspaceSCTP(cfg Config) (Listener, error) {
 }
 
 // newHandshake starts the association for an INIT to the listener, or
-// returns nil when too many handshakes are under way (the INIT is
-// dropped; the peer sends it again). Called with the endpoint locked.
-func (l *usctpListener) newHandshake(e *endpoint, key assocKey) *packetConn {
-	if l.pending.Load() >= backlog {
-		return nil
+// returns nil and busy when too many handshakes are under way, on the
+// listener or from the INIT's source address (one source cannot take the
+// backlog from the others). Called with the endpoint locked.
+func (l *usctpListener) newHandshake(e *endpoint, key assocKey) (pc *packetConn, busy bool) {
+	src := key.remote.Addr()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pending.Load() >= backlog || l.bySource[src] >= backlogPerSource {
+		return nil, true
 	}
+	if l.bySource == nil {
+		l.bySource = make(map[netip.Addr]int)
+	}
+	l.bySource[src]++
 	l.pending.Add(1)
-	pc := newPacketConn(e, key, true)
+	pc = newPacketConn(e, key, true)
 	go l.handshake(pc)
-	return pc
+	return pc, false
 }
 
 func (l *usctpListener) handshake(pc *packetConn) {
-	defer l.pending.Add(-1)
+	defer func() {
+		src := pc.key.remote.Addr()
+		l.mu.Lock()
+		if l.bySource[src]--; l.bySource[src] <= 0 {
+			delete(l.bySource, src)
+		}
+		l.mu.Unlock()
+		l.pending.Add(-1)
+	}()
 	timer := time.AfterFunc(handshakeTimeout, func() { pc.Close() })
 	a, err := sctp.ServerWithOptions(pionOptions[sctp.ServerOption](pc)...)
 	if !timer.Stop() && err == nil {

@@ -177,10 +177,33 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 	e.mu.Lock()
 	pc := e.assocs[key]
 	if pc != nil && e.lis != nil {
-		pc, restarted, superseded = e.routeRestart(key, pc, pkt, cs)
+		var busy bool
+		if pc, restarted, superseded, busy = e.routeRestart(key, pc, pkt, cs); busy {
+			e.mu.Unlock()
+			if superseded != nil {
+				superseded.Close()
+			}
+			return // no room for the restart's handshake: its INIT is sent again
+		}
 	} else if pc == nil && cs[0].typ == chunkInit && e.lisOpen {
-		if pc = e.lis.newHandshake(e, key); pc != nil {
+		// An INIT takes a handshake only if it is one: tag 0, alone in its
+		// packet (RFC 9260 §8.5.1 A), with an initiate tag (§3.3.2);
+		// anything else is discarded, not given 30 s of state.
+		if ip, ok := readInit(pkt); !ok || len(cs) != 1 || verifyTag(pkt) != 0 || ip.tag == 0 {
+			e.mu.Unlock()
+			return
+		}
+		var busy bool
+		if pc, busy = e.lis.newHandshake(e, key); pc != nil {
 			e.assocs[key] = pc
+		} else if busy {
+			// No room now (the backlog, or this source's share of it):
+			// dropped without a word, so the peer sends its INIT again
+			// after T1-init and gets in once a handshake ends. An ABORT
+			// failed its dial for good (§5.1: the receiver of an INIT
+			// keeps no state it cannot afford).
+			e.mu.Unlock()
+			return
 		}
 	}
 	e.mu.Unlock()
@@ -207,30 +230,30 @@ func (e *endpoint) deliver(src, dst netip.Addr, pkt []byte) {
 // the new one takes its place. A handshake replaced by one with yet
 // another tag is returned as superseded. Called with e locked; a nil
 // association answers the packet as out of the blue.
-func (e *endpoint) routeRestart(key assocKey, live *packetConn, pkt []byte, cs []chunk) (pc, restarted, superseded *packetConn) {
+func (e *endpoint) routeRestart(key assocKey, live *packetConn, pkt []byte, cs []chunk) (pc, restarted, superseded *packetConn, busy bool) {
 	next := e.restarts[key]
 	switch {
 	case cs[0].typ == chunkInit && live.restartedBy(pkt):
 		if next != nil && !next.restartedBy(pkt) {
-			return next, nil, nil // that handshake's INIT again
+			return next, nil, nil, false // that handshake's INIT again
 		}
 		if next != nil {
 			delete(e.restarts, key)
 			superseded = next
 		}
 		if !e.lisOpen {
-			return nil, nil, superseded
+			return nil, nil, superseded, false
 		}
-		if next = e.lis.newHandshake(e, key); next != nil {
+		if next, busy = e.lis.newHandshake(e, key); next != nil {
 			e.restarts[key] = next
 		}
-		return next, nil, superseded
+		return next, nil, superseded, busy
 	case next != nil && cs[0].typ == chunkCookieEcho && next.ownTag(verifyTag(pkt)):
 		delete(e.restarts, key)
 		e.assocs[key] = next
-		return next, live, nil
+		return next, live, nil, false
 	}
-	return live, nil, nil
+	return live, nil, nil, false
 }
 
 // ErrPeerRestarted ends an association whose peer dialled again from the
