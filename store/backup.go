@@ -53,5 +53,18 @@ func WriteFileAtomic(path string, fill func(io.Writer) error) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// The new name must survive a power cut as well as the contents.
+	return SyncDir(dir)
+}
+
+// SyncDir fsyncs a directory: a file created or renamed in it is there
+// after a power cut only once its directory entry is on the disk.
+func SyncDir(dir string) error {
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -563,6 +564,13 @@ func (s *Store) checkpoint() error {
 	}
 	s.cur = nil
 	if err != nil {
+		// bbolt may report failure after the meta page was written (its
+		// fdatasync): the file then shows s.seq. Readers must use an
+		// overlay based on it; the records stay, the journal is not rewound.
+		var shown uint64
+		if s.db.View(func(tx *bolt.Tx) error { shown = fileSeq(tx); return nil }) == nil && shown == s.seq {
+			s.overlay.Store(newOverlay(s.seq, s.overlay.Load()))
+		}
 		// The records are still in the journal and in s.records: the
 		// next begin rebuilds the transaction, the next checkpoint tries
 		// again.

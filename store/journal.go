@@ -240,6 +240,7 @@ func (j *journal) close() error { return j.f.Close() }
 // answered, but damage to an answered one loses it and all after it.
 func scanJournal(f *os.File, after uint64, fn func(seq uint64, rec []byte) error) (last uint64, damaged bool, err error) {
 	last = after
+	var prev uint64
 	end := int64(journalHeaderSize)
 	head := make([]byte, journalRecordHead)
 	for {
@@ -252,7 +253,14 @@ func scanJournal(f *os.File, after uint64, fn func(seq uint64, rec []byte) error
 		n := binary.BigEndian.Uint32(head[0:4])
 		sum := binary.BigEndian.Uint32(head[4:8])
 		seq := binary.BigEndian.Uint64(head[8:16])
-		if seq != last+1 {
+		// The round at offset 512 may begin with records the file already
+		// has (a checkpoint whose commit reported failure but reached the
+		// file): skip them while the chain is contiguous.
+		if prev == 0 {
+			if seq == 0 || seq > last+1 {
+				return last, false, nil
+			}
+		} else if seq != prev+1 {
 			return last, false, nil
 		}
 		if n > journalMaxRecord {
@@ -269,10 +277,13 @@ func scanJournal(f *os.File, after uint64, fn func(seq uint64, rec []byte) error
 		if crc32.Checksum(rec, castagnoli) != sum {
 			return last, true, nil
 		}
-		if err := fn(seq, rec[8:]); err != nil {
-			return last, false, err
+		if seq > after {
+			if err := fn(seq, rec[8:]); err != nil {
+				return last, false, err
+			}
+			last = seq
 		}
-		last, end = seq, end+journalRecordHead+int64(n)
+		prev, end = seq, end+journalRecordHead+int64(n)
 	}
 }
 

@@ -66,6 +66,9 @@ file's name followed by -wal: its commits belong to the file replaced).`,
 			if err := os.Rename(tmp, dst); err != nil {
 				return fmt.Errorf("backup: %w", err)
 			}
+			if err := store.SyncDir(filepath.Dir(dst)); err != nil {
+				return fmt.Errorf("backup: %w", err)
+			}
 			v := map[string]any{"file": dst, "bytes": n, "audit_ok": rep.OK(), "problems": len(rep.Problems)}
 			return a.emit(v, func(w io.Writer) {
 				fmt.Fprintf(w, "wrote %s (%d bytes); audit of the copy: ", dst, n)
