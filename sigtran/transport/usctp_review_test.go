@@ -56,22 +56,7 @@ func newRawPeer(t *testing.T, addr string) *rawPeer {
 // send sends one packet of the given chunks to to with vtag.
 func (p *rawPeer) send(to netip.AddrPort, vtag uint32, chunks ...[]byte) {
 	p.t.Helper()
-	s := make([]byte, commonHeaderLen)
-	setPorts(s, p.addr.Port(), to.Port())
-	binary.BigEndian.PutUint32(s[4:], vtag)
-	for _, c := range chunks {
-		s = append(s, c...)
-		for len(s)%4 != 0 {
-			s = append(s, 0)
-		}
-	}
-	setChecksum(s)
-	b := make([]byte, ipv4HeaderLen+len(s))
-	copy(b[ipv4HeaderLen:], s)
-	putIPv4Header(b, p.addr.Addr(), to.Addr(), len(s))
-	if err := p.raw.send(b, to.Addr()); err != nil {
-		p.t.Fatal(err)
-	}
+	p.sendFrom(p.addr, to, vtag, chunks...)
 }
 
 // expect returns the next packet whose first chunk is typ, within d.

@@ -81,23 +81,12 @@ func TestCloseStopsServiceTimers(t *testing.T) {
 // too late, the callback waiting for d.mu) must not end a later invoke
 // that reuses the ID, nor report it timed out.
 func TestStaleInvokeTimerSparesReusedID(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := routing.New(noNetwork{}, routing.Config{}, quiet)
-	got := make(chan *Event, 8)
-	l := New(Config{SSN: sccp.SSNCAP, InvokeTimer: func(op int64) (uint8, time.Duration) {
+	d, got := oneDialogue(t, Config{SSN: sccp.SSNCAP, InvokeTimer: func(op int64) (uint8, time.Duration) {
 		if op == 1 {
 			return 1, 10 * time.Millisecond
 		}
 		return 1, time.Hour
-	}}, r, HandlerFunc(func(ev *Event) { got <- ev }), quiet)
-	defer l.Close()
-	begin, err := tcap.NewBegin(tcap.NewTransactionID(7), tcap.NewAARQ(fuzzAC)).Append(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
-	<-got
-	d := l.Dialogues()[0]
+	}})
 	d.mu.Lock()
 	old := tcap.NewInvoke(5, 1, nil)
 	d.trackInvoke(&old, time.Now())
@@ -123,19 +112,8 @@ func TestStaleInvokeTimerSparesReusedID(t *testing.T) {
 // not idle: no EventIdle (the service sent a needless ActivityTest). Quiet
 // for the whole timeout afterwards, it is idle again.
 func TestIdleTimerSparesADialogueJustHeardFrom(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := routing.New(noNetwork{}, routing.Config{}, quiet)
-	got := make(chan *Event, 8)
 	const idle = 300 * time.Millisecond
-	l := New(Config{SSN: sccp.SSNCAP, IdleTimeout: idle}, r, HandlerFunc(func(ev *Event) { got <- ev }), quiet)
-	defer l.Close()
-	begin, err := tcap.NewBegin(tcap.NewTransactionID(7), tcap.NewAARQ(fuzzAC)).Append(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
-	<-got
-	d := l.Dialogues()[0]
+	d, got := oneDialogue(t, Config{SSN: sccp.SSNCAP, IdleTimeout: idle})
 	d.mu.Lock()
 	time.Sleep(idle + 50*time.Millisecond) // the timer fires and waits for d.mu
 	d.touchLocked(time.Now())              // a message came in meanwhile
@@ -153,4 +131,21 @@ func TestIdleTimerSparesADialogueJustHeardFrom(t *testing.T) {
 	case <-time.After(5 * idle):
 		t.Fatal("no EventIdle after a whole quiet timeout")
 	}
+}
+
+// oneDialogue is a layer of cfg with one dialogue, opened by a Begin from
+// the MSC; got has the service's events after the Begin's.
+func oneDialogue(t *testing.T, cfg Config) (*Dialogue, chan *Event) {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	got := make(chan *Event, 8)
+	l := New(cfg, routing.New(noNetwork{}, routing.Config{}, quiet), HandlerFunc(func(ev *Event) { got <- ev }), quiet)
+	t.Cleanup(l.Close)
+	begin, err := tcap.NewBegin(tcap.NewTransactionID(7), tcap.NewAARQ(fuzzAC)).Append(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.HandleUnitdata(fuzzPath, &sccp.Message{Type: sccp.UDT, Called: scp, Calling: msc, Data: begin})
+	<-got
+	return l.Dialogues()[0], got
 }
