@@ -79,7 +79,12 @@ func (a *app) cdrCommand() *cobra.Command {
 			}
 			// An operator looks for the calls just made: the limit keeps
 			// the newest, not the oldest (export, with no limit, has all).
+			// One more is asked for, to tell a cut list from a full one.
 			q.Newest = true
+			limit := q.Limit
+			if limit > 0 {
+				q.Limit++
+			}
 			b, err := a.openRead()
 			if err != nil {
 				return err
@@ -88,14 +93,18 @@ func (a *app) cdrCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			cut := limit > 0 && len(cdrs) > limit
+			if cut {
+				cdrs = cdrs[len(cdrs)-limit:] // oldest first: the extra one leads
+			}
 			if cdrs == nil {
 				cdrs = []store.CDR{}
 			}
 			if err := a.emit(cdrs, cdrTable(cdrs)); err != nil {
 				return err
 			}
-			if q.Limit > 0 && len(cdrs) == q.Limit {
-				fmt.Fprintf(a.errOut, "scpd: note: the newest %d CDRs shown; --limit 0 lists all, --since/--until a period\n", q.Limit)
+			if cut {
+				fmt.Fprintf(a.errOut, "scpd: note: the newest %d CDRs shown; --limit 0 lists all, --since/--until a period\n", limit)
 			}
 			return nil
 		},

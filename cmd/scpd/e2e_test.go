@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -114,6 +115,8 @@ type daemonConfig struct {
 	// recoverFast makes a reservation left by a crash recoverable within
 	// seconds (short ringing allowance and margin, a quick sweeper).
 	recoverFast bool
+	// grace is shutdown.grace ("" for 1s).
+	grace string
 }
 
 // syncBuffer collects a child's output, safe to read while it runs.
@@ -180,8 +183,8 @@ charging:
   next_quota: 1s
   settle_wait: 500ms
 %sshutdown:
-  grace: 1s
-`, data, d.adminPort, sweeper, dc.transport, d.sigtran, beat, charging)
+  grace: %s
+`, data, d.adminPort, sweeper, dc.transport, d.sigtran, beat, charging, cmp.Or(dc.grace, "1s"))
 	if err := os.WriteFile(d.cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,19 +15,19 @@ import (
 	"github.com/scpd/scpd/store"
 )
 
-// SIGTERM gives the calls in progress shutdown.grace (1 s here) to end on
+// SIGTERM gives the calls in progress shutdown.grace (3 s here) to end on
 // their own before scpd settles the rest: the associations stay up until
 // then. They were closed at once, every live call cut off and settled as
 // association-lost.
 func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
-	d := startCallDaemon(t, daemonConfig{transport: transport.TCP})
+	d := startCallDaemon(t, daemonConfig{transport: transport.TCP, grace: "3s"})
 	sim := d.sim(t, "a")
 	type result struct {
 		res *msc.Result
 		err error
 	}
 	calls := make(chan result, 2)
-	for _, hold := range []time.Duration{500 * time.Millisecond, 5 * time.Second} {
+	for _, hold := range []time.Duration{500 * time.Millisecond, 8 * time.Second} {
 		c := with(onNet, func(c *msc.Call) { c.HoldTime = hold })
 		go func() {
 			res, err := sim.Call(context.Background(), c)
@@ -52,7 +52,7 @@ func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
 	if short == nil || !short.Released || short.ReleaseCause != 16 {
 		t.Fatalf("the call that ended within the grace: %+v; want it connected and released normally by scpd", short)
 	}
-	if long == nil || long.Talk >= 5*time.Second {
+	if long == nil || long.Talk >= 8*time.Second {
 		t.Fatalf("the call longer than the grace: %+v; want it ended by scpd's shutdown", long)
 	}
 	_, cdrs, _ := readBooks(t, filepath.Join(d.dir, "data", "scpd.db"))
@@ -70,6 +70,10 @@ func TestSIGTERMLetsCallsEndWithinGrace(t *testing.T) {
 	if last := decode[[]store.CDR](t, r.stdout); r.code != 0 || len(last) != 1 || last[0].Outcome != "shutdown" ||
 		!strings.Contains(r.stderr, "the newest 1 CDRs shown") {
 		t.Fatalf("cdr list --limit 1: exit %d, %v, stderr %q; want the newest (shutdown) and a note", r.code, last, r.stderr)
+	}
+	// All that match fit the limit: nothing was cut, no note.
+	if r := scpd(t, d.dir, "cdr", "list", "--limit", "2", "--db", filepath.Join(d.dir, "data", "scpd.db")); r.code != 0 || strings.Contains(r.stderr, "note") {
+		t.Fatalf("cdr list --limit 2 of 2 CDRs: exit %d, stderr %q; want no note", r.code, r.stderr)
 	}
 }
 

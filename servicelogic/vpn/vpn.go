@@ -160,6 +160,9 @@ func Authenticate(tx *store.Tx, msisdn, imsi string) (store.Subscriber, store.Gr
 // short number, and a string with '*' or '#', which scpd cannot translate.
 func Route(tx *store.Tx, n Numbering, caller store.Subscriber, g store.Group, dialled string, nature Nature) (Decision, error) {
 	d := Decision{Caller: caller, Group: g, Dialled: dialled, Class: store.ClassOffNet}
+	if dialled == "" {
+		return d, ErrNoDestination // no called party digits at all
+	}
 	if strings.ContainsAny(dialled, "*#") {
 		d.Destination = dialled
 		return d, nil

@@ -109,7 +109,7 @@ func TestRoute(t *testing.T) {
 	}
 	// Short digits after a prefix are a number cut short, not a code.
 	st.View(func(tx *store.Tx) error {
-		for _, d := range []string{"00", "0612", "0031"} {
+		for _, d := range []string{"", "00", "0612", "0031"} {
 			if dec, err := Route(tx, nl, caller, g, d, NatureUnknown); !errors.Is(err, ErrNoDestination) {
 				t.Errorf("Route(%q) = %+v, %v; want ErrNoDestination", d, dec, err)
 			}

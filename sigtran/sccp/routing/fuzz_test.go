@@ -261,9 +261,9 @@ func FuzzRouter(f *testing.F) {
 			if kind != "malformed" {
 				t.Fatalf("%x does not decode (%v) but counted as %s", payload, decodeErr, kind)
 			}
-		case kind == "malformed" && !unanswerable(m.Calling):
+		case kind == "malformed" && !unanswerable(m.Calling, d.OPC):
 			t.Fatalf("%x decodes but counted as malformed", payload)
-		case kind != "malformed" && unanswerable(m.Calling):
+		case kind != "malformed" && unanswerable(m.Calling, d.OPC):
 			t.Fatalf("%x: calling %v cannot be answered, counted as %s", payload, m.Calling, kind)
 		}
 		// Routed on a GT it has not, the calling address is taken as the OPC.
@@ -366,7 +366,11 @@ func FuzzRouter(f *testing.F) {
 }
 
 // unanswerable tells a calling address no answer can be routed to: routed
-// on an SSN it has not, or on a global title it has not, with no SSN.
-func unanswerable(a sccp.Address) bool {
-	return a.SSN == 0 && (a.RouteOnSSN || a.GT.Indicator == sccp.GTINone)
+// on an SSN it has not, or on a global title it has not, with no SSN or
+// from an OPC that is no ITU point code.
+func unanswerable(a sccp.Address, opc uint32) bool {
+	if a.RouteOnSSN {
+		return a.SSN == 0
+	}
+	return a.GT.Indicator == sccp.GTINone && (a.SSN == 0 || opc > 0x3fff)
 }

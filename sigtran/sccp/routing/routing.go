@@ -220,8 +220,8 @@ func answerable(a *sccp.Address, opc uint32) bool {
 	case a.RouteOnSSN:
 		return a.SSN != 0
 	case a.GT.Indicator == sccp.GTINone:
-		if a.SSN == 0 {
-			return false
+		if a.SSN == 0 || opc > 0x3fff {
+			return false // nothing to answer, or no ITU point code to put in
 		}
 		*a = sccp.Address{RouteOnSSN: true, HasPC: true, PointCode: uint16(opc), SSN: a.SSN}
 	}

@@ -90,7 +90,7 @@ func TestStaleInvokeTimerSparesReusedID(t *testing.T) {
 	d.mu.Lock()
 	old := tcap.NewInvoke(5, 1, nil)
 	d.trackInvoke(&old, time.Now())
-	time.Sleep(50 * time.Millisecond) // its timer fires and waits for d.mu
+	time.Sleep(200 * time.Millisecond) // its timer (10 ms) fires and waits for d.mu
 	d.answerComponentsLocked([]tcap.Component{tcap.NewReturnResultLast(5, 1, nil)}, time.Now())
 	fresh := tcap.NewInvoke(5, 2, nil) // an hour-long timer
 	d.trackInvoke(&fresh, time.Now())
