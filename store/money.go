@@ -52,7 +52,7 @@ func (t *Tx) Recharge(accountID string, amount int64, ref string, at time.Time) 
 			// Only the same recharge is a retry: the same ref with another
 			// amount is another payment, which replaying would silently drop.
 			if prev, known := t.refAmount(v); known && prev != amount {
-				return Account{}, false, keyErr("recharge ref", ref, fmt.Errorf("%w: it recharged %d, not %d", ErrExists, prev, amount))
+				return Account{}, false, keyErr("recharge ref", ref, fmt.Errorf("%w: it recharged %d minor units, not %d (a new recharge needs a new ref)", ErrExists, prev, amount))
 			}
 			return a, false, nil
 		}
