@@ -118,7 +118,8 @@ func (c *call) nextSeq() uint32 { c.seq++; return c.seq }
 func (c *call) start(invokeID int8) {
 	cfg := &c.s.cfg
 	kind, ok := cfg.Services[int64(c.idp.ServiceKey)]
-	if dialled, _ := c.dialledNumber(); !isTerminating(c.idp.EventTypeBCSM) && slices.Contains(cfg.EmergencyNumbers, dialled) {
+	dialled, nature := c.dialledNumber()
+	if !isTerminating(c.idp.EventTypeBCSM) && slices.Contains(cfg.EmergencyNumbers, dialled) {
 		// Were O-CSI triggered for an emergency call, no service key,
 		// contract, group, balance or overload bound may stand in its
 		// way, and it is not charged.
@@ -141,7 +142,7 @@ func (c *call) start(invokeID int8) {
 	c.calling = c.callingNumber()
 	c.served = c.servedNumber()
 	if bound := c.s.admit(); bound != "" {
-		c.overload(bound)
+		c.overload(bound, dialled)
 		return
 	}
 	// admit counted the call active; finish uncounts it once it leaves live.
@@ -161,16 +162,17 @@ func (c *call) start(invokeID int8) {
 	}
 	switch kind {
 	case VPN:
-		c.startVPN()
+		c.startVPN(dialled, nature)
 	case Prepaid:
-		c.startPrepaid()
+		c.startPrepaid(dialled, nature)
 	}
 }
 
 // overload answers a call scpd cannot take now, at once: release with the
 // configured cause, or let it continue uncharged. Its CDR is written
-// without holding up the answer.
-func (c *call) overload(bound string) {
+// without holding up the answer, and names the number dialled, as any
+// other does (with treatment continue, whom the caller reached uncharged).
+func (c *call) overload(bound, dialled string) {
 	o := &c.s.cfg.Overload
 	c.s.obs.Overload(bound)
 	outcome := OutcomeOverloadReleased
@@ -180,10 +182,7 @@ func (c *call) overload(bound string) {
 	} else {
 		c.end(c.releaseCall(o.Cause))
 	}
-	// The services read the dialled number later; the CDR names it, as
-	// any other does (with treatment continue, whom the caller reached
-	// uncharged).
-	c.dialled, _ = c.dialledNumber()
+	c.dialled = dialled
 	cdr := c.cdr(outcome, 0)
 	go func() {
 		ctx, cancel := c.ctx()
@@ -265,9 +264,8 @@ func (c *call) dialledNumber() (string, vpn.Nature) {
 // startVPN is steps 101-102: VPN authentication and routing, then the
 // prepaid service for callers with a prepaid contract, the traditional VPN
 // for the others.
-func (c *call) startVPN() {
+func (c *call) startVPN(dialled string, nature vpn.Nature) {
 	causes := &c.s.cfg.Causes
-	dialled, nature := c.dialledNumber()
 	c.dialled = dialled
 	var refusal vpn.Refusal
 	var dec vpn.Decision
@@ -318,9 +316,8 @@ func (c *call) startVPN() {
 }
 
 // startPrepaid is the plain prepaid service through the same interfaces.
-func (c *call) startPrepaid() {
+func (c *call) startPrepaid(dialled string, nature vpn.Nature) {
 	causes := &c.s.cfg.Causes
-	dialled, nature := c.dialledNumber()
 	c.dialled, c.class = dialled, store.ClassPrepaid
 	c.destination, _ = c.s.cfg.Numbering.International(dialled, nature)
 	if c.destination == "" {

@@ -47,23 +47,36 @@ func (f *CDRFilter) match(c *CDR) bool {
 	return f.Recovered == nil || *f.Recovered == c.Recovered
 }
 
-// CDRs lists CDRs in end-time order.
+// CDRs lists CDRs in end-time order. With Newest and a Limit it walks back
+// from Until (or the end), so the newest calls cost no more than the oldest.
 func (t *Tx) CDRs(f CDRFilter) ([]CDR, error) {
-	if f.Newest && f.Limit > 0 {
-		return t.newestCDRs(f)
-	}
-	var out []CDR
 	c := t.bucket(bCDRs).Cursor()
+	newest := f.Newest && f.Limit > 0
 	var k, v []byte
-	if f.Since.IsZero() {
+	next := c.Next
+	switch {
+	case newest:
+		next = c.Prev
+		if f.Until.IsZero() {
+			k, v = c.Last()
+		} else if k, _ = c.Seek(timeKey(f.Until)); k == nil {
+			k, v = c.Last() // nothing at or after Until
+		} else {
+			k, v = c.Prev() // Until is exclusive
+		}
+	case f.Since.IsZero():
 		k, v = c.First()
-	} else {
-		k, v = c.Seek(binary.BigEndian.AppendUint64(nil, uint64(timeToInt(f.Since))))
+	default:
+		k, v = c.Seek(timeKey(f.Since))
 	}
-	until := uint64(timeToInt(f.Until))
-	for ; k != nil; k, v = c.Next() {
-		if !f.Until.IsZero() && len(k) >= 8 && binary.BigEndian.Uint64(k) >= until {
-			break
+	since, until := uint64(timeToInt(f.Since)), uint64(timeToInt(f.Until))
+	var out []CDR
+	for ; k != nil && (f.Limit <= 0 || len(out) < f.Limit); k, v = next() {
+		if len(k) >= 8 {
+			end := binary.BigEndian.Uint64(k)
+			if !f.Until.IsZero() && end >= until || !f.Since.IsZero() && end < since {
+				break
+			}
 		}
 		r, err := decodeCDR("", v)
 		if err != nil {
@@ -71,43 +84,17 @@ func (t *Tx) CDRs(f CDRFilter) ([]CDR, error) {
 		}
 		if f.match(&r) {
 			out = append(out, r)
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
-			}
 		}
+	}
+	if newest {
+		slices.Reverse(out)
 	}
 	return out, nil
 }
 
-// newestCDRs is CDRs for the last f.Limit that match: it walks back from
-// Until (or the end), so the newest calls cost no more than the oldest.
-func (t *Tx) newestCDRs(f CDRFilter) ([]CDR, error) {
-	var out []CDR
-	c := t.bucket(bCDRs).Cursor()
-	var k, v []byte
-	if f.Until.IsZero() {
-		k, v = c.Last()
-	} else if k, _ = c.Seek(binary.BigEndian.AppendUint64(nil, uint64(timeToInt(f.Until)))); k == nil {
-		k, v = c.Last() // nothing at or after Until
-	} else {
-		k, v = c.Prev() // Until is exclusive
-	}
-	since := uint64(timeToInt(f.Since))
-	for ; k != nil && len(out) < f.Limit; k, v = c.Prev() {
-		if !f.Since.IsZero() && len(k) >= 8 && binary.BigEndian.Uint64(k) < since {
-			break
-		}
-		r, err := decodeCDR("", v)
-		if err != nil {
-			return nil, err
-		}
-		if f.match(&r) {
-			out = append(out, r)
-		}
-	}
-	slices.Reverse(out)
-	return out, nil
-}
+// timeKey is the key prefix of a time in the CDR bucket (end time) and the
+// open-reservation index (deadline).
+func timeKey(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(timeToInt(t))) }
 
 // Ledger lists ledger entries of one account (all if accountID is empty),
 // in order, after sequence `after`, at most limit (0: all).

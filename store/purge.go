@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
 )
@@ -87,7 +86,7 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (PurgeReport, error
 	if err != nil {
 		return rep, fmt.Errorf("store: fold ledger before %s: %w", before.Format(time.RFC3339), err)
 	}
-	cutoff := binary.BigEndian.AppendUint64(nil, uint64(timeToInt(before)))
+	cutoff := timeKey(before)
 	rep.CDRs, err = s.inChunks(ctx, func(t *Tx) (int, error) { return t.deleteCDRs(cutoff) })
 	if err != nil {
 		return rep, fmt.Errorf("store: purge CDRs before %s: %w", before.Format(time.RFC3339), err)

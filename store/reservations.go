@@ -29,7 +29,7 @@ func (t *Tx) IndexOpen(r *Reservation) error {
 	if r.State != ReservationOpen {
 		return nil
 	}
-	return t.bucket(bOpen).Put([]byte(r.CallID), binary.BigEndian.AppendUint64(nil, uint64(timeToInt(r.Deadline))))
+	return t.bucket(bOpen).Put([]byte(r.CallID), timeKey(r.Deadline))
 }
 
 // OpenReservation is a call id with an open reservation and its deadline.

@@ -13,6 +13,8 @@ import (
 	"github.com/google/gopacket"
 	gplayers "github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
+
+	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
 )
 
 // rewriteCapture re-writes a classic pcap of testdata/ as pcapng, and as
@@ -23,30 +25,7 @@ func rewriteCapture(t *testing.T, name string, snap int) (ng, snapped []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := pcapgo.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nb, sb bytes.Buffer
-	nw, err := pcapgo.NewNgWriter(&nb, r.LinkType())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw := pcapgo.NewWriter(&sb)
-	sw.WriteFileHeader(uint32(snap), r.LinkType())
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
-		nw.WritePacket(ci, data)
-		if len(data) > snap {
-			data, ci.CaptureLength = data[:snap], snap
-		}
-		sw.WritePacket(ci, data)
-	}
-	nw.Flush()
-	return nb.Bytes(), sb.Bytes()
+	return pcaptest.Rewrite(t, raw, snap)
 }
 
 func writeFile(t *testing.T, name string, b []byte) string {

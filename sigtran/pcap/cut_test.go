@@ -6,51 +6,15 @@ import (
 	"io"
 	"testing"
 
-	"github.com/google/gopacket/pcapgo"
-
 	"github.com/scpd/scpd/sigtran/pcap/pcaptest"
 )
-
-// rewrite returns the records of a classic pcap file, re-written as
-// pcapng and, with snap > 0, as classic pcap with every frame cut to
-// snap octets (editcap -s).
-func rewrite(t *testing.T, raw []byte, snap int) (ng, snapped []byte) {
-	t.Helper()
-	r, err := pcapgo.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nb, sb bytes.Buffer
-	nw, err := pcapgo.NewNgWriter(&nb, r.LinkType())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw := pcapgo.NewWriter(&sb)
-	sw.WriteFileHeader(uint32(snap), r.LinkType())
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
-		if err := nw.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-		if len(data) > snap {
-			data = data[:snap]
-			ci.CaptureLength = snap
-		}
-		sw.WritePacket(ci, data)
-	}
-	nw.Flush()
-	return nb.Bytes(), sb.Bytes()
-}
 
 // A capture cut inside its last frame (tcpdump killed while writing) is
 // read up to the cut and fails with io.ErrUnexpectedEOF, pcapng as
 // classic pcap: the pcapng one was refused whole as a malformed block.
 func TestCutCaptureEndsWithUnexpectedEOF(t *testing.T) {
 	for _, file := range pcaptest.Files(t, "flow-*.pcap") {
-		ng, _ := rewrite(t, file.Data, 65535)
+		ng, _ := pcaptest.Rewrite(t, file.Data, 65535)
 		whole, err := ReadAll(bytes.NewReader(file.Data))
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +37,7 @@ func TestCutCaptureEndsWithUnexpectedEOF(t *testing.T) {
 // over TCP what was captured of it is still returned.
 func TestSnapLengthMarksTruncated(t *testing.T) {
 	for _, file := range pcaptest.Files(t, "flow-*.pcap") {
-		_, snapped := rewrite(t, file.Data, 120)
+		_, snapped := pcaptest.Rewrite(t, file.Data, 120)
 		got, err := ReadAll(bytes.NewReader(snapped))
 		if err != nil {
 			t.Fatalf("%s: %v", file.Name, err)

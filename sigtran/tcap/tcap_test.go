@@ -225,11 +225,8 @@ func TestComponentErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body := unhex(t, tc.comps)
-			portion := append([]byte{0x6c, byte(len(body))}, body...)
-			msg := append([]byte{0x62, byte(6 + len(portion)), 0x48, 0x04, 0, 0, 0, 9}, portion...)
 			var m Message
-			err := m.Decode(msg)
+			err := m.Decode(beginWithComponents(t, tc.comps))
 			var ce *ComponentError
 			if !errors.As(err, &ce) {
 				t.Fatalf("error = %v, want *ComponentError", err)
@@ -264,11 +261,8 @@ func TestComponentErrorsEach(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body := unhex(t, tc.comps)
-			portion := append([]byte{0x6c, byte(len(body))}, body...)
-			msg := append([]byte{0x62, byte(6 + len(portion)), 0x48, 0x04, 0, 0, 0, 9}, portion...)
 			var m Message
-			err := m.Decode(msg)
+			err := m.Decode(beginWithComponents(t, tc.comps))
 			var ops []int64
 			for _, c := range m.Components {
 				ops = append(ops, c.Opcode.Local)
@@ -282,6 +276,15 @@ func TestComponentErrorsEach(t *testing.T) {
 			}
 		})
 	}
+}
+
+// beginWithComponents is a Begin from OTID 9 whose component portion holds
+// the components given in hex (short-form lengths only).
+func beginWithComponents(t *testing.T, comps string) []byte {
+	t.Helper()
+	body := unhex(t, comps)
+	portion := append([]byte{0x6c, byte(len(body))}, body...)
+	return append([]byte{0x62, byte(6 + len(portion)), 0x48, 0x04, 0, 0, 0, 9}, portion...)
 }
 
 func TestEncodeRejectsInconsistentIDs(t *testing.T) {

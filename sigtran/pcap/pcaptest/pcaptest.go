@@ -4,10 +4,13 @@
 package pcaptest
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/gopacket/pcapgo"
 )
 
 // File is one capture: its base name and its bytes.
@@ -69,4 +72,43 @@ func testdata() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// Rewrite returns a classic pcap re-written as pcapng, and as classic pcap
+// with every frame cut to snap octets (editcap -s): the capture forms
+// tcpdump and Wireshark leave that scpd's readers must take.
+func Rewrite(tb testing.TB, raw []byte, snap int) (ng, snapped []byte) {
+	tb.Helper()
+	r, err := pcapgo.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var nb, sb bytes.Buffer
+	nw, err := pcapgo.NewNgWriter(&nb, r.LinkType())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sw := pcapgo.NewWriter(&sb)
+	if err := sw.WriteFileHeader(uint32(snap), r.LinkType()); err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if err := nw.WritePacket(ci, data); err != nil {
+			tb.Fatal(err)
+		}
+		if len(data) > snap {
+			data, ci.CaptureLength = data[:snap], snap
+		}
+		if err := sw.WritePacket(ci, data); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := nw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	return nb.Bytes(), sb.Bytes()
 }
